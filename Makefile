@@ -1,0 +1,28 @@
+# Model Catalog — the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-fast test-browser lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml frontend/package-lock.json
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==25.2
+	$(PY) -m pip install --quiet -e '.[dev]'
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+run: install
+	$(PY) -m backend
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check backend tests scripts
+
+clean:
+	rm -rf $(VENV) frontend/node_modules

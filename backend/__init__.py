@@ -1,0 +1,1 @@
+"""Model Catalog: a versioned catalog of AI models, synced from upstream provider APIs."""

@@ -1,0 +1,1 @@
+"""The HTTP API: one package per resource (routes + schemas), no business logic."""

@@ -1,0 +1,55 @@
+"""flask-smorest, subclassed once: our Api, our Blueprint, and the exact-decimal JSON parser.
+
+Request bodies are parsed with ``parse_float=Decimal`` so a price never passes through a float,
+and ``NaN``/``Infinity`` are rejected as invalid JSON.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from decimal import Decimal
+
+import flask_smorest
+from marshmallow import missing
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from backend.api.auth import require_admin
+
+
+class ExactJSONParser(FlaskParser):
+    """webargs' Flask parser, reading JSON numbers as exact decimals."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return missing
+        text = req.get_data(cache=True).decode("utf-8")
+
+        def reject_constant(name: str):
+            raise json.JSONDecodeError(f"{name} is not valid JSON", text, 0)
+
+        return json.loads(text, parse_float=Decimal, parse_constant=reject_constant)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = ExactJSONParser()
+
+    def admin_required(self, func):
+        """Require ``Authorization: Bearer $ADMIN_API_KEY``; documents the 401 and the scheme."""
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            require_admin()
+            return func(*args, **kwargs)
+
+        wrapper = self.alt_response(401, response="UNAUTHORIZED")(wrapper)
+        return self.doc(security=[{"AdminKey": []}])(wrapper)
+
+
+class Api(flask_smorest.Api):
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        self.spec.components.security_scheme(
+            "AdminKey",
+            {"type": "http", "scheme": "bearer", "description": "The ADMIN_API_KEY"},
+        )

@@ -1,0 +1,77 @@
+"""The application factory: config -> database -> Api -> blueprints. Nothing runs at import."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from backend.api.console import console
+from backend.api.extensions import Api
+from backend.api.json import ExactJSONProvider
+from backend.api.models.routes import blp as models_blp
+from backend.config import Config
+from backend.errors import CatalogError
+from backend.logs import configure_logging
+from backend.services.bootstrap import prepare_database
+from backend.services.catalog_reads import CatalogReader
+from backend.store.db import bind_database, db
+
+API_BLUEPRINTS = [models_blp]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config.from_env()
+    configure_logging(config.log_level)
+    app = Flask(__name__, static_folder=None)
+    app.json = ExactJSONProvider(app)
+    app.config.update(
+        CATALOG=config,
+        API_TITLE="Model Catalog",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/vendor/swagger-ui-dist/",
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    database = bind_database(config.database_url)
+    with database.connection_context():
+        prepare_database(config)
+    app.extensions["catalog_reader"] = CatalogReader()
+    _register_request_hooks(app)
+    _register_error_handlers(app)
+    api = Api(app)
+    for blueprint in API_BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(console)
+    return app
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def open_connection():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def close_connection(exc):
+        if not db.is_closed():
+            db.close()
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CatalogError)
+    def handle_domain_error(error: CatalogError):
+        status = error.http_status
+        names = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity",
+                 502: "Bad Gateway"}
+        payload = {"code": status, "status": names.get(status, "Internal Server Error"),
+                   "message": error.message}
+        if error.errors:
+            payload["errors"] = error.errors
+        if status >= 500 and status != 502:
+            log.error("unhandled domain error: %s", error.message)
+        return payload, status

@@ -1,0 +1,1 @@
+"""The catalog domain: rows, diff, guard, apply, versions and the canonical files."""

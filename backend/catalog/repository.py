@@ -1,0 +1,93 @@
+"""Reading the stored catalog as ``CatalogRow`` values, and mapping rows onto table columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from backend.catalog.rows import CatalogRow, RowKey
+from backend.store.tables import CatalogModel, CatalogVersion, Provider
+
+_LIST_SEPARATOR = ","
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part for part in value.split(_LIST_SEPARATOR) if part)
+
+
+def row_from_record(record: CatalogModel, provider_slug: str) -> CatalogRow:
+    return CatalogRow(
+        provider=provider_slug,
+        model=record.provider_model_id,
+        model_name=record.model_name,
+        family=record.family,
+        components=_split(record.components),
+        unit=record.unit,
+        pricing_prompt=record.pricing_prompt,
+        pricing_completion=record.pricing_completion,
+        pricing_cache_read=record.pricing_cache_read,
+        pricing_cache_write=record.pricing_cache_write,
+        pricing_unknown=record.pricing_unknown,
+        context_length=record.context_length,
+        max_output_tokens=record.max_output_tokens,
+        modality=record.modality,
+        input_modalities=_split(record.input_modalities),
+        output_modalities=_split(record.output_modalities),
+        supports_streaming=record.supports_streaming,
+        supports_vision=record.supports_vision,
+        supports_tools=record.supports_tools,
+        supports_reasoning=record.supports_reasoning,
+        base_url=record.base_url,
+        notes=record.notes,
+        deprecated_on=record.deprecated_on,
+        source=record.source,
+    )
+
+
+def record_values(row: CatalogRow) -> dict:
+    """Column values for ``row`` (without the provider, key or timestamps)."""
+    return {
+        "model_name": row.model_name,
+        "family": row.family,
+        "components": _LIST_SEPARATOR.join(row.components),
+        "unit": row.unit,
+        "pricing_prompt": row.pricing_prompt,
+        "pricing_completion": row.pricing_completion,
+        "pricing_cache_read": row.pricing_cache_read,
+        "pricing_cache_write": row.pricing_cache_write,
+        "pricing_unknown": row.pricing_unknown,
+        "context_length": row.context_length,
+        "max_output_tokens": row.max_output_tokens,
+        "modality": row.modality,
+        "input_modalities": _LIST_SEPARATOR.join(row.input_modalities),
+        "output_modalities": _LIST_SEPARATOR.join(row.output_modalities),
+        "supports_streaming": row.supports_streaming,
+        "supports_vision": row.supports_vision,
+        "supports_tools": row.supports_tools,
+        "supports_reasoning": row.supports_reasoning,
+        "is_active": row.is_active,
+        "deprecated_on": row.deprecated_on,
+        "notes": row.notes,
+        "base_url": row.base_url,
+        "source": row.source,
+    }
+
+
+def load_stored_rows(provider_slugs: Iterable[str] | None = None) -> dict[RowKey, CatalogRow]:
+    """Every stored row (deprecated included), optionally for some providers only."""
+    query = CatalogModel.select(CatalogModel, Provider.slug).join(Provider)
+    if provider_slugs is not None:
+        query = query.where(Provider.slug.in_(list(provider_slugs)))
+    rows = {}
+    for record in query.objects():
+        row = row_from_record(record, record.slug)
+        rows[row.key] = row
+    return rows
+
+
+def current_version() -> CatalogVersion | None:
+    return CatalogVersion.select().order_by(CatalogVersion.id.desc()).first()
+
+
+def current_version_string() -> str | None:
+    latest = current_version()
+    return latest.version if latest else None

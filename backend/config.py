@@ -1,0 +1,184 @@
+"""Configuration: read from the environment once, validated, immutable afterwards.
+
+Every setting has one parser here; a bad value raises ``ConfigError`` with a one-line message
+naming the variable, and the process exits before serving anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from backend.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_VAR_DIR = PROJECT_ROOT / "var"
+DEFAULT_OPENROUTER_MODELS_URL = "https://openrouter.ai/api/v1/models"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+APP_ENVS = ("development", "production", "test")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the service needs to know about its environment."""
+
+    database_url: str
+    admin_api_key: str
+    app_env: str = "development"
+    port: int = 8012
+    catalog_path: Path = PROJECT_ROOT / "data" / "models.json"
+    catalog_mirror_path: Path = PROJECT_ROOT / "frontend" / "public" / "models.json"
+    bundled_catalog_path: Path = PROJECT_ROOT / "data" / "models.json"
+    apply_bundled_on_empty: bool = True
+    openrouter_models_url: str = DEFAULT_OPENROUTER_MODELS_URL
+    log_level: str = "INFO"
+    var_dir: Path = DEFAULT_VAR_DIR
+    sync_max_deprecate_ratio: float = 0.5
+    # <SLUG>_API_KEY / <SLUG>_BASE_URL overrides, kept as read so sources can look them up.
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    def with_overrides(self, **changes: Any) -> Config:
+        return replace(self, **changes)
+
+    def provider_override(self, slug: str, suffix: str) -> str | None:
+        """``<SLUG>_API_KEY`` or ``<SLUG>_BASE_URL`` for a provider slug, if set and non-empty."""
+        name = f"{slug.upper().replace('-', '_')}_{suffix}"
+        value = self.environ.get(name, "").strip()
+        return value or None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        env = dict(os.environ if environ is None else environ)
+        app_env = _choice(env, "APP_ENV", APP_ENVS, "development")
+        var_dir = _path(env, "VAR_DIR", DEFAULT_VAR_DIR)
+        return cls(
+            app_env=app_env,
+            database_url=_database_url(env, var_dir),
+            admin_api_key=_admin_api_key(env, app_env, var_dir),
+            port=_int(env, "PORT", 8012, low=1, high=65535),
+            catalog_path=_path(env, "CATALOG_PATH", cls.catalog_path),
+            catalog_mirror_path=_path(env, "CATALOG_MIRROR_PATH", cls.catalog_mirror_path),
+            bundled_catalog_path=_path(env, "BUNDLED_CATALOG_PATH", cls.bundled_catalog_path),
+            apply_bundled_on_empty=_bool(env, "APPLY_BUNDLED_ON_EMPTY", True),
+            openrouter_models_url=_url(env, "OPENROUTER_MODELS_URL", DEFAULT_OPENROUTER_MODELS_URL),
+            log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
+            var_dir=var_dir,
+            sync_max_deprecate_ratio=_float(env, "SYNC_MAX_DEPRECATE_RATIO", 0.5, low=0, high=1),
+            environ=env,
+        )
+
+
+def _raw(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is None or not value.strip():
+        return None
+    return value.strip()
+
+
+def _parsed(env: Mapping[str, str], name: str, default: Any, parse: Callable[[str], Any], what: str):
+    value = _raw(env, name)
+    if value is None:
+        return default
+    try:
+        return parse(value)
+    except (ValueError, TypeError):
+        raise ConfigError(f"{name}={value!r} is not {what}") from None
+
+
+def _int(env, name, default, *, low, high) -> int:
+    number = _parsed(env, name, default, int, "an integer")
+    if not low <= number <= high:
+        raise ConfigError(f"{name}={number} is out of range ({low}..{high})")
+    return number
+
+
+def _float(env, name, default, *, low, high) -> float:
+    number = _parsed(env, name, default, float, "a number")
+    if not low <= number <= high:
+        raise ConfigError(f"{name}={number} is out of range ({low}..{high})")
+    return number
+
+
+def _bool(env, name, default) -> bool:
+    truthy, falsy = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+    def parse(value: str) -> bool:
+        if value.lower() in truthy:
+            return True
+        if value.lower() in falsy:
+            return False
+        raise ValueError(value)
+
+    return _parsed(env, name, default, parse, "a boolean (true/false)")
+
+
+def _choice(env, name, choices, default, *, upper=False) -> str:
+    value = _raw(env, name)
+    if value is None:
+        return default
+    value = value.upper() if upper else value.lower()
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} must be one of: {', '.join(choices)}")
+    return value
+
+
+def _path(env, name, default: Path) -> Path:
+    value = _raw(env, name)
+    return Path(value).expanduser().resolve() if value else Path(default)
+
+
+def _url(env, name, default: str) -> str:
+    value = _raw(env, name) or default
+    if not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{name}={value!r} must be an http(s) URL")
+    return value
+
+
+def _database_url(env, var_dir: Path) -> str:
+    value = _raw(env, "DATABASE_URL")
+    if value is None:
+        return f"sqlite:///{var_dir / 'catalog.db'}"
+    if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ConfigError(
+            "DATABASE_URL must start with sqlite:/// or postgresql:// "
+            f"(got {value.split(':', 1)[0]!r})"
+        )
+    return value
+
+
+def _admin_api_key(env, app_env: str, var_dir: Path) -> str:
+    value = _raw(env, "ADMIN_API_KEY")
+    if value is not None:
+        if len(value) < 16 or not value.isascii() or not value.isprintable():
+            raise ConfigError("ADMIN_API_KEY must be at least 16 printable ASCII characters")
+        return value
+    if app_env == "production":
+        raise ConfigError("ADMIN_API_KEY is required when APP_ENV=production")
+    return read_or_create_secret(var_dir / "admin_api_key", "ADMIN_API_KEY")
+
+
+def read_or_create_secret(path: Path, what: str, *, nbytes: int = 32) -> str:
+    """A development secret kept in ``var/`` with mode 0600, created on first use."""
+    if path.exists():
+        secret = path.read_text().strip()
+        if secret:
+            return secret
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+    os.chmod(path, 0o600)
+    log.warning("%s was not set; generated one for development in %s", what, path)
+    return secret

@@ -1,0 +1,199 @@
+"""Test harness: the real app from ``create_app``, on a fresh real database for every test.
+
+SQLite by default (a new file per test). With ``TEST_DATABASE_URL=postgresql://…/postgres`` a new
+PostgreSQL database is created for the session (and dropped at the end); every test starts
+from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg2
+import pytest
+from playhouse.db_url import parse as parse_db_url
+
+from backend.app import create_app
+from backend.catalog.document import render_catalog_file
+from backend.catalog.rows import CatalogRow
+from backend.config import Config
+from backend.store import ALL_TABLES
+from backend.store.db import db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ADMIN_KEY = "test-admin-key-0123456789abcdef"
+
+
+def fixture_path(name: str) -> Path:
+    return FIXTURES / name
+
+
+def fixture_bytes(name: str) -> bytes:
+    return fixture_path(name).read_bytes()
+
+
+def _admin_dsn(url: str) -> dict:
+    params = parse_db_url(url.replace("postgres://", "postgresql://", 1))
+    params.pop("engine", None)
+    params["dbname"] = params.pop("database")
+    return params
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL database for this test session, or None on SQLite."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield None
+        return
+    name = f"mc_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(**_admin_dsn(base))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    prefix = base.rsplit("/", 1)[0]
+    try:
+        yield f"{prefix}/{name}"
+    finally:
+        if not db.is_closed():
+            db.close()
+        if hasattr(db.obj, "close_all"):
+            db.obj.close_all()
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _reset_postgres(url: str) -> None:
+    connection = psycopg2.connect(**_admin_dsn(url))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        )
+        tables = [name for (name,) in cursor.fetchall() if name != "schema_version"]
+        if tables:
+            cursor.execute(
+                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+            )
+    connection.close()
+
+
+@pytest.fixture
+def database_url(tmp_path, postgres_url) -> str:
+    if postgres_url:
+        if db.obj is not None and hasattr(db.obj, "close_all"):
+            db.obj.close_all()
+        _reset_postgres(postgres_url)
+        return postgres_url
+    return f"sqlite:///{tmp_path / 'catalog.db'}"
+
+
+@pytest.fixture
+def catalog_dir(tmp_path) -> Path:
+    directory = tmp_path / "catalog"
+    (directory / "data").mkdir(parents=True)
+    (directory / "public").mkdir()
+    return directory
+
+
+@pytest.fixture
+def make_config(tmp_path, database_url, catalog_dir):
+    """Build a test ``Config``; keyword arguments override fields."""
+
+    def build(**overrides) -> Config:
+        environ = overrides.pop("environ", {})
+        values = {
+            "database_url": database_url,
+            "admin_api_key": ADMIN_KEY,
+            "app_env": "test",
+            "catalog_path": catalog_dir / "data" / "models.json",
+            "catalog_mirror_path": catalog_dir / "public" / "models.json",
+            "bundled_catalog_path": catalog_dir / "bundled.json",
+            "var_dir": tmp_path / "var",
+            "environ": environ,
+        }
+        values.update(overrides)
+        return Config(**values)
+
+    return build
+
+
+SMALL_CATALOG_VERSION = "2026.08.01"
+
+
+def small_catalog_rows() -> list[CatalogRow]:
+    """A few real-shaped rows: GEN, EMB and RERANK, one deprecated, one with HTML in its name."""
+    return [
+        CatalogRow("openai", "gpt-4o", "OpenAI: GPT-4o", "gen", ("GEN",),
+                   pricing_prompt=Decimal("0.0000025"), pricing_completion=Decimal("0.00001"),
+                   context_length=128000, max_output_tokens=16384, modality="text+image->text",
+                   input_modalities=("text", "image"), output_modalities=("text",),
+                   supports_vision=True, supports_tools=True,
+                   base_url="https://api.openai.com/v1", source="openrouter"),
+        CatalogRow("openai", "gpt-3.5-turbo-0301", "OpenAI: GPT-3.5 Turbo (0301)", "gen",
+                   ("GEN",), pricing_prompt=Decimal("0.0000015"),
+                   pricing_completion=Decimal("0.000002"), context_length=4096,
+                   base_url="https://api.openai.com/v1", notes="[auto-refresh] deprecated_on=2026-01-02",
+                   deprecated_on=date(2026, 1, 2), source="openrouter"),
+        CatalogRow("anthropic", "claude-sonnet-4", "<b>Anthropic</b>: Claude Sonnet 4", "gen",
+                   ("GEN",), pricing_prompt=Decimal("0.000003"),
+                   pricing_completion=Decimal("0.000015"), context_length=200000,
+                   base_url="https://api.anthropic.com/v1", source="openrouter"),
+        CatalogRow("voyage", "voyage-3-large", "Voyage 3 Large", "emb", ("EMB",),
+                   pricing_prompt=Decimal("0.00000018"), context_length=32000,
+                   base_url="https://api.voyageai.com/v1", source="litellm"),
+        CatalogRow("cohere", "rerank-v3.5", "Cohere Rerank 3.5", "rerank", ("RERANK",),
+                   pricing_unknown=True, base_url="https://api.cohere.com/v1", source="litellm"),
+    ]
+
+
+def write_catalog_fixture(path: Path, rows, *, version=SMALL_CATALOG_VERSION) -> Path:
+    path.write_bytes(
+        render_catalog_file(version, "test fixture", datetime(2026, 8, 1, 3, 0), rows)
+    )
+    return path
+
+
+@pytest.fixture
+def bundled_catalog(catalog_dir) -> Path:
+    """The small test catalog as the bundled file; request it before ``app`` to apply it."""
+    return write_catalog_fixture(catalog_dir / "bundled.json", small_catalog_rows())
+
+
+@pytest.fixture
+def config(make_config):
+    return make_config()
+
+
+@pytest.fixture
+def app(config):
+    application = create_app(config)
+    application.config["TESTING"] = True
+    yield application
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def admin_headers() -> dict:
+    return {"Authorization": f"Bearer {ADMIN_KEY}"}
+
+
+@pytest.fixture
+def store(app):
+    """An open database connection for asserting on tables directly."""
+    with db.connection_context():
+        yield db
+
+
+__all__ = ["ADMIN_KEY", "ALL_TABLES", "FIXTURES", "fixture_bytes", "fixture_path"]
