@@ -197,3 +197,63 @@ def store(app):
 
 
 __all__ = ["ADMIN_KEY", "ALL_TABLES", "FIXTURES", "fixture_bytes", "fixture_path"]
+
+
+# --- Browser tests: the real console in headless Chromium (Debian's package) -------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free local port from a background thread; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page; fails the test on any console error or uncaught page error."""
+    context = browser.new_context(base_url=live_server)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    tab.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
+           if msg.type == "error" else None)
+    yield tab
+    context.close()
+    assert not problems, problems
+
+
+@pytest.fixture
+def admin_page(page):
+    """A page whose session already holds the admin key (as the console's key prompt stores it)."""
+    page.goto("/")
+    page.evaluate(f"sessionStorage.setItem('model-catalog.admin-key', {ADMIN_KEY!r})")
+    return page
