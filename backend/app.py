@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, g
 
 from backend.api.console import console
 from backend.api.extensions import Api
@@ -52,13 +52,14 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    # A request closes only a connection it opened itself (a CLI command or a test may hold one).
     @app.before_request
     def open_connection():
-        db.connect(reuse_if_open=True)
+        g.opened_db_connection = db.connect(reuse_if_open=True)
 
     @app.teardown_request
     def close_connection(exc):
-        if not db.is_closed():
+        if g.pop("opened_db_connection", False) and not db.is_closed():
             db.close()
 
 
