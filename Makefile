@@ -20,6 +20,7 @@ run: install
 
 test: install
 	$(PY) -m pytest
+	node --test frontend/tests/
 
 lint: install
 	$(PY) -m ruff check backend tests scripts
