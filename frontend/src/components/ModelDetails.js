@@ -14,7 +14,7 @@ import {
 } from '../catalogLogic.js';
 
 function PriceValue({ value }) {
-  return html`<span class=${value === null || value === undefined ? 'unknown' : 'mono'}>${formatPrice(value)}</span>`;
+  return html`<span class=${value === null || value === undefined ? 'unknown' : ''}>${formatPrice(value)}</span>`;
 }
 
 function tokensText(count) {
@@ -23,10 +23,10 @@ function tokensText(count) {
 
 function priceEntries(row) {
   const entries = [
-    ['Input / 1M tokens', row.input_per_1m],
-    ['Output / 1M tokens', row.output_per_1m],
-    ['Input / 1k tokens', row.input_per_1k],
-    ['Output / 1k tokens', row.output_per_1k],
+    ['Input / 1M', row.input_per_1m],
+    ['Output / 1M', row.output_per_1m],
+    ['Input / 1k', row.input_per_1k],
+    ['Output / 1k', row.output_per_1k],
   ];
   if (row.cache_read_per_1m !== null && row.cache_read_per_1m !== undefined) {
     entries.push(['Cache read / 1M', row.cache_read_per_1m]);
@@ -50,7 +50,6 @@ export function ModelDetails({ row }) {
   return html`
     <aside class="panel model-details" aria-label="Model details">
       <h2>${row.model_name || row.model}</h2>
-      <p class="api-name mono">${row.model}</p>
       <dl class="details-list">
         <dt>Provider</dt><dd>${row.provider}</dd>
         <dt>API name</dt><dd class="mono">${row.model}</dd>
