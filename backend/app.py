@@ -10,14 +10,16 @@ from backend.api.console import console
 from backend.api.extensions import Api
 from backend.api.json import ExactJSONProvider
 from backend.api.models.routes import blp as models_blp
+from backend.api.providers.routes import blp as providers_blp
 from backend.config import Config
+from backend.crypto.keyring import load_keyring
 from backend.errors import CatalogError
 from backend.logs import configure_logging
 from backend.services.bootstrap import prepare_database
 from backend.services.catalog_reads import CatalogReader
 from backend.store.db import bind_database, db
 
-API_BLUEPRINTS = [models_blp]
+API_BLUEPRINTS = [models_blp, providers_blp]
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_env()
     configure_logging(config.log_level)
+    keyring = load_keyring(config)  # fails fast on a missing or malformed KEK
     app = Flask(__name__, static_folder=None)
     app.json = ExactJSONProvider(app)
     app.config.update(
@@ -42,6 +45,7 @@ def create_app(config: Config | None = None) -> Flask:
     with database.connection_context():
         prepare_database(config)
     app.extensions["catalog_reader"] = CatalogReader()
+    app.extensions["keyring"] = keyring
     _register_request_hooks(app)
     _register_error_handlers(app)
     api = Api(app)

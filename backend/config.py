@@ -41,6 +41,8 @@ class Config:
     log_level: str = "INFO"
     var_dir: Path = DEFAULT_VAR_DIR
     sync_max_deprecate_ratio: float = 0.5
+    # The KEK keyring text (CATALOG_KEK or CATALOG_KEK_FILE); None = the development key in var/.
+    catalog_kek: str | None = field(default=None, repr=False)
     # <SLUG>_API_KEY / <SLUG>_BASE_URL overrides, kept as read so sources can look them up.
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -75,6 +77,7 @@ class Config:
             log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
             var_dir=var_dir,
             sync_max_deprecate_ratio=_float(env, "SYNC_MAX_DEPRECATE_RATIO", 0.5, low=0, high=1),
+            catalog_kek=_catalog_kek(env, app_env),
             environ=env,
         )
 
@@ -166,6 +169,19 @@ def _admin_api_key(env, app_env: str, var_dir: Path) -> str:
     if app_env == "production":
         raise ConfigError("ADMIN_API_KEY is required when APP_ENV=production")
     return read_or_create_secret(var_dir / "admin_api_key", "ADMIN_API_KEY")
+
+
+def _catalog_kek(env, app_env: str) -> str | None:
+    value = _raw(env, "CATALOG_KEK")
+    path = _raw(env, "CATALOG_KEK_FILE")
+    if value is None and path is not None:
+        try:
+            value = Path(path).expanduser().read_text().strip() or None
+        except OSError as error:
+            raise ConfigError(f"CATALOG_KEK_FILE={path!r} cannot be read: {error.strerror}") from None
+    if value is None and app_env == "production":
+        raise ConfigError("CATALOG_KEK or CATALOG_KEK_FILE is required when APP_ENV=production")
+    return value
 
 
 def read_or_create_secret(path: Path, what: str, *, nbytes: int = 32) -> str:

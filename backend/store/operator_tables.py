@@ -1,7 +1,8 @@
 """The operator's own tables: Provider Models, curated per provider.
 
 No sync, refresh or catalog apply writes here (DESIGN.md §2): those paths live in
-``backend.catalog`` and never import this module.
+``backend.catalog``, ``backend.sources`` and the catalog-writing services, which never import this
+module (``tests/test_provider_models_isolation.py`` checks their imports).
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from backend.store.tables import BaseTable, CatalogModel, Provider, utcnow
 
 
 class ProviderModel(BaseTable):
-    """A concrete upstream model at one configured provider, with the operator's overrides."""
+    """A concrete upstream model at one configured provider, with the operator's overrides.
+
+    ``context_window`` and the ``*_price_per_1m`` columns are the operator's values, the ones the
+    gateway bills by. The ``catalog_*`` columns keep what was copied from the reference catalog at
+    import, unchanged by edits, so an override and a later catalog change (drift) can both be seen.
+    Custom models have no catalog values.
+    """
 
     id = AutoField()
     provider = ForeignKeyField(Provider, backref="provider_models", on_delete="CASCADE")
@@ -25,6 +32,9 @@ class ProviderModel(BaseTable):
     input_price_per_1m = PriceField(null=True)
     output_price_per_1m = PriceField(null=True)
     source = CharField(max_length=64)  # catalog:<version> | custom
+    catalog_context_window = IntegerField(null=True)
+    catalog_input_price_per_1m = PriceField(null=True)
+    catalog_output_price_per_1m = PriceField(null=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 

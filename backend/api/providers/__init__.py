@@ -1,0 +1,1 @@
+"""``/api/admin/providers…``: providers, their write-only credentials, and their Provider Models."""
