@@ -8,9 +8,13 @@ from flask import Flask, g
 
 from backend.api.console import console
 from backend.api.extensions import Api
+from backend.api.facades.access import blp as access_blp
+from backend.api.facades.routes import blp as facades_blp
+from backend.api.gateway.routes import blp as gateway_blp
 from backend.api.json import ExactJSONProvider
 from backend.api.models.routes import blp as models_blp
 from backend.api.providers.routes import blp as providers_blp
+from backend.api.validate.routes import blp as validate_blp
 from backend.config import Config
 from backend.crypto.keyring import load_keyring
 from backend.errors import CatalogError
@@ -19,7 +23,7 @@ from backend.services.bootstrap import prepare_database
 from backend.services.catalog_reads import CatalogReader
 from backend.store.db import bind_database, db
 
-API_BLUEPRINTS = [models_blp, providers_blp]
+API_BLUEPRINTS = [models_blp, providers_blp, facades_blp, access_blp, validate_blp]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,7 @@ def create_app(config: Config | None = None) -> Flask:
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(console)
+    app.register_blueprint(gateway_blp)  # OpenAI-shaped, outside the documented API
     return app
 
 

@@ -41,6 +41,9 @@ class Config:
     log_level: str = "INFO"
     var_dir: Path = DEFAULT_VAR_DIR
     sync_max_deprecate_ratio: float = 0.5
+    # The gateway: how long a failed backend is skipped, and how long an upstream may take.
+    backend_cooldown_seconds: int = 30
+    gateway_timeout_seconds: int = 120
     # The KEK keyring text (CATALOG_KEK or CATALOG_KEK_FILE); None = the development key in var/.
     catalog_kek: str | None = field(default=None, repr=False)
     # <SLUG>_API_KEY / <SLUG>_BASE_URL overrides, kept as read so sources can look them up.
@@ -77,6 +80,8 @@ class Config:
             log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
             var_dir=var_dir,
             sync_max_deprecate_ratio=_float(env, "SYNC_MAX_DEPRECATE_RATIO", 0.5, low=0, high=1),
+            backend_cooldown_seconds=_int(env, "BACKEND_COOLDOWN_SECONDS", 30, low=0, high=86400),
+            gateway_timeout_seconds=_int(env, "GATEWAY_TIMEOUT_SECONDS", 120, low=1, high=3600),
             catalog_kek=_catalog_kek(env, app_env),
             environ=env,
         )

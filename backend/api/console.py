@@ -22,7 +22,8 @@ NODE_MODULES = FRONTEND / "node_modules"
 # npm packages the console (and the API docs page) may load, and nothing else from node_modules.
 VENDORED_PACKAGES = ("htm", "preact", "swagger-ui-dist")
 # Client-side routes of the single-page app.
-CONSOLE_ROUTES = ["/", "/admin", "/admin/", "/admin/providers", "/admin/providers/<int:provider_id>"]
+CONSOLE_ROUTES = ["/", "/admin", "/admin/", "/admin/providers", "/admin/providers/<int:provider_id>",
+                  "/admin/models", "/admin/models/<slug>", "/admin/usage"]
 
 _IMPORT_MAP = re.compile(rb'<script type="importmap">(.*?)</script>', re.S)
 

@@ -1,7 +1,8 @@
 """The database: connection, tables and migrations. No Flask, no HTTP."""
 
+from backend.store.facade_tables import FACADE_TABLES
 from backend.store.operator_tables import OPERATOR_TABLES
 from backend.store.tables import CATALOG_TABLES
 
 # In dependency order: a table comes after every table it references.
-ALL_TABLES = [*CATALOG_TABLES, *OPERATOR_TABLES]
+ALL_TABLES = [*CATALOG_TABLES, *OPERATOR_TABLES, *FACADE_TABLES]
