@@ -3,11 +3,35 @@
 Each entry names the provider's slug (also its key in the catalog API), display name, kind,
 default base URL and the environment variable conventionally holding its API key.
 ``<SLUG>_BASE_URL`` and ``<SLUG>_API_KEY`` override the stored values at run time.
+
+``ADAPTERS`` maps each provider kind to the adapter that syncs it (seed 004). A kind without one,
+or a provider marked ``catalog_only``, is never synced; ``sync_unsupported_reason`` says why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from backend.sources.anthropic import AnthropicAdapter
+from backend.sources.base import ProviderAdapter
+from backend.sources.cohere import CohereAdapter
+from backend.sources.fal import FalAdapter
+from backend.sources.featherless import FeatherlessAdapter
+from backend.sources.gemini import GeminiAdapter
+from backend.sources.openai_compatible import (
+    ChutesAdapter,
+    DeepInfraAdapter,
+    FireworksAdapter,
+    GroqAdapter,
+    HuggingFaceAdapter,
+    MistralAdapter,
+    MoonshotAdapter,
+    OpenAICompatibleAdapter,
+    TogetherAdapter,
+    VercelGatewayAdapter,
+)
+from backend.sources.openrouter_provider import OpenRouterAdapter
+from backend.sources.xai import XAIAdapter
 
 
 @dataclass(frozen=True)
@@ -92,3 +116,63 @@ PROVIDERS_BY_SLUG = {spec.slug: spec for spec in PROVIDERS}
 
 def provider_spec(slug: str) -> ProviderSpec | None:
     return PROVIDERS_BY_SLUG.get(slug)
+
+
+_OPENAI_STYLE = OpenAICompatibleAdapter()
+
+ADAPTERS: dict[str, ProviderAdapter] = {
+    "openai": _OPENAI_STYLE,
+    "anthropic": AnthropicAdapter(),
+    "google": GeminiAdapter(),
+    "cohere": CohereAdapter(),
+    "mistral": MistralAdapter(),
+    "deepseek": _OPENAI_STYLE,
+    "xai": XAIAdapter(),
+    "moonshot": MoonshotAdapter(),
+    # OpenRouter's and Vercel's model lists are public: a key is used when given.
+    "openrouter": OpenRouterAdapter(),
+    "deepinfra": DeepInfraAdapter(),
+    "featherless": FeatherlessAdapter(),
+    "groq": GroqAdapter(),
+    "fireworks": FireworksAdapter(),
+    "together": TogetherAdapter(),
+    "huggingface": HuggingFaceAdapter(),
+    "cerebras": _OPENAI_STYLE,
+    "nebius": _OPENAI_STYLE,
+    "novita": _OPENAI_STYLE,
+    "helicone": _OPENAI_STYLE,
+    "aihubmix": _OPENAI_STYLE,
+    "anannas": _OPENAI_STYLE,
+    "aimo": _OPENAI_STYLE,
+    "near": _OPENAI_STYLE,
+    "chutes": ChutesAdapter(),
+    "alibaba": _OPENAI_STYLE,
+    "fal": FalAdapter(),
+    "vercel": VercelGatewayAdapter(requires_key=False),
+    # Any other endpoint that speaks the OpenAI list format (local servers need no key).
+    "openai-compatible": OpenAICompatibleAdapter(requires_key=False),
+}
+
+# Kinds with no list-models API we can call, beyond the registry's own ``catalog_only`` notes.
+KIND_WITHOUT_SYNC = {
+    "azure": "Azure lists deployments per resource; add each account as a provider",
+    "bedrock": "ListFoundationModels needs AWS SigV4 signing (boto3), not installed",
+    "vertex": "Vertex needs Google service-account auth (google-auth), not installed",
+    "vertex-anthropic": "Vertex needs Google service-account auth (google-auth), not installed",
+    "voyage": "Voyage AI publishes no model-list API; its rows come from upsert and the catalog",
+    "jina": "Jina AI publishes no model-list API; its rows come from upsert and the catalog",
+}
+
+
+def adapter_for(kind: str) -> ProviderAdapter | None:
+    return ADAPTERS.get(kind)
+
+
+def sync_unsupported_reason(slug: str, kind: str) -> str | None:
+    """Why the provider ``slug`` (of ``kind``) is catalog-only, or None when it can be synced."""
+    spec = provider_spec(slug)
+    if spec is not None and spec.catalog_only:
+        return spec.catalog_only
+    if kind in ADAPTERS:
+        return None
+    return KIND_WITHOUT_SYNC.get(kind, f"no sync adapter for provider kind {kind!r}")

@@ -1,0 +1,1 @@
+"""``/admin/model-sync``: seed 004's provider sync API."""
