@@ -2,7 +2,8 @@
 
 Only known console paths serve the page, so a mistyped API path still gets a JSON 404.
 Every console response carries a strict Content-Security-Policy: scripts and styles from this
-origin only, no inline script, no eval.
+origin only, no inline script, no eval. The API docs page (flask-smorest's Swagger UI page at
+``/api/docs``) gets its own policy: the same, plus its one inline start-up script by hash.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import functools
 import hashlib
 import re
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, request, send_from_directory
 from werkzeug.exceptions import NotFound
 
 from backend.config import PROJECT_ROOT
@@ -26,16 +27,18 @@ CONSOLE_ROUTES = ["/", "/admin", "/admin/", "/admin/providers", "/admin/provider
                   "/admin/models", "/admin/models/<slug>", "/admin/usage"]
 
 _IMPORT_MAP = re.compile(rb'<script type="importmap">(.*?)</script>', re.S)
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
+
+
+def _script_hash(source: bytes) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(source).digest()).decode()}'"
 
 
 @functools.cache
 def content_security_policy() -> str:
     """Scripts from this origin only; the page's import map is allowed by its hash, not inline."""
     match = _IMPORT_MAP.search((FRONTEND / "index.html").read_bytes())
-    import_map = (
-        f" 'sha256-{base64.b64encode(hashlib.sha256(match.group(1)).digest()).decode()}'"
-        if match else ""
-    )
+    import_map = f" {_script_hash(match.group(1))}" if match else ""
     return "; ".join([
         "default-src 'self'",
         f"script-src 'self'{import_map}",
@@ -47,6 +50,24 @@ def content_security_policy() -> str:
         "form-action 'self'",
         "frame-ancestors 'none'",
     ])
+
+
+@functools.cache
+def api_docs_security_policy(page: bytes) -> str:
+    """Swagger UI from /vendor, its page's inline start-up script allowed by hash, and no more."""
+    scripts = " ".join(_script_hash(source) for source in _INLINE_SCRIPT.findall(page))
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' {scripts}".rstrip(),
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
 
 console = Blueprint("console", __name__)
 
@@ -70,6 +91,21 @@ def register_console_route(rule: str) -> None:
 
 for _rule in CONSOLE_ROUTES:
     register_console_route(_rule)
+
+
+@console.after_app_request
+def _secure_api_docs_page(response):
+    if request.blueprint == "api-docs" and response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = api_docs_security_policy(response.get_data())
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@console.route("/favicon.ico")
+def favicon():
+    """No icon: the console declares none, and the docs page's browser request gets a quiet 204."""
+    return "", 204
 
 
 @console.route("/static/<path:filename>")

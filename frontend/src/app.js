@@ -3,11 +3,15 @@ import { render } from 'preact';
 import { html } from './html.js';
 import { Link, matchRoute, usePath } from './router.js';
 import { CatalogPage } from './pages/CatalogPage.js';
+import { ProviderDetailPage } from './pages/ProviderDetailPage.js';
+import { ProvidersPage } from './pages/ProvidersPage.js';
 
 // Each console screen: its path pattern, nav label (if it appears in the nav) and component.
 // The server serves index.html for these paths (backend/api/console.py CONSOLE_ROUTES).
 const ROUTES = [
   { pattern: '/', label: 'Catalog', component: CatalogPage },
+  { pattern: '/admin/providers', label: 'Providers', component: ProvidersPage },
+  { pattern: '/admin/providers/:id', component: ProviderDetailPage },
 ];
 
 function NotFoundPage() {
