@@ -1,0 +1,110 @@
+"""Seed 004's "Query Models" SQL, run verbatim against our PostgreSQL schema."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from backend.services.catalog_writes import write_catalog
+from backend.sources.openrouter import entry_to_row, parse_models_payload
+from backend.store.db import db, is_postgres
+from tests.conftest import fixture_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GET_ALL_MODELS_WITH_PROVIDER_INFO = """
+SELECT
+    p.slug as provider,
+    m.model_name,
+    m.provider_model_id as api_name,
+    m.context_length,
+    ROUND(m.pricing_prompt::numeric * 1000000, 2) as price_per_1m_input_tokens,
+    ROUND(m.pricing_completion::numeric * 1000000, 2) as price_per_1m_output_tokens
+FROM models m
+JOIN providers p ON m.provider_id = p.id
+WHERE p.slug = 'openrouter'
+  AND m.is_active = true
+ORDER BY m.model_name
+LIMIT 10;
+"""
+
+SEARCH_BY_NAME = """
+-- Search by name
+SELECT model_name, provider_model_id as api_name
+FROM models
+WHERE model_name ILIKE '%gpt-4%'
+  AND is_active = true;
+"""
+
+MODELS_BY_CAPABILITY = """
+-- Get models by capability
+SELECT model_name, provider_model_id as api_name
+FROM models
+WHERE supports_vision = true
+  AND is_active = true;
+"""
+
+PROVIDER_STATISTICS = """
+SELECT
+    p.name as provider,
+    COUNT(m.id) as total_models,
+    COUNT(CASE WHEN m.is_active THEN 1 END) as active_models
+FROM providers p
+LEFT JOIN models m ON p.id = m.provider_id
+GROUP BY p.id, p.name
+ORDER BY total_models DESC;
+"""
+
+
+@pytest.fixture
+def catalog(make_config, postgres_url):
+    """The bundled catalog applied at start-up, plus the ``openrouter`` provider's rows."""
+    if not postgres_url:
+        pytest.skip("seed 004's queries are PostgreSQL SQL (::numeric, ILIKE); "
+                    "set TEST_DATABASE_URL to run them")
+    from backend.app import create_app
+
+    config = make_config(bundled_catalog_path=ROOT / "data" / "models.json")
+    create_app(config)
+    entries = parse_models_payload(fixture_bytes("openrouter-models-2026-08-18.json"))
+    rows = [entry_to_row(entry, provider="openrouter", model=entry.id,
+                         base_url="https://openrouter.ai/api/v1", source="openrouter")
+            for entry in entries]
+    with db.connection_context():
+        assert is_postgres()
+        write_catalog(rows, config=config, source="test: openrouter provider rows", trigger="cli",
+                      providers=["openrouter"])
+        yield db
+
+
+def run(sql: str) -> list[tuple]:
+    # Straight to psycopg2 without parameters, so '%' in the seed's ILIKE stays a literal.
+    with db.connection().cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def test_get_all_models_with_provider_info_lists_openrouter_models_per_1m(catalog):
+    rows = run(GET_ALL_MODELS_WITH_PROVIDER_INFO)
+    assert len(rows) == 10
+    assert all(provider == "openrouter" for provider, *_ in rows)
+    names = [name for _, name, *_ in rows]
+    assert names == sorted(names)
+    prices = {api_name: (prompt, completion) for _, _, api_name, _, prompt, completion in rows}
+    assert all(p is None or isinstance(p, Decimal) for pair in prices.values() for p in pair)
+
+
+def test_find_specific_models_by_name_and_by_capability(catalog):
+    by_name = dict(run(SEARCH_BY_NAME))
+    assert by_name["OpenAI: GPT-4o"] in {"openai/gpt-4o", "gpt-4o"}
+    by_capability = {api_name for _, api_name in run(MODELS_BY_CAPABILITY)}
+    assert {"openai/gpt-4o", "gpt-4o"} <= by_capability
+
+
+def test_provider_statistics_count_total_and_active_models(catalog):
+    stats = {provider: (total, active) for provider, total, active in run(PROVIDER_STATISTICS)}
+    assert stats["OpenRouter"][0] == 414
+    assert stats["OpenAI"][0] >= stats["OpenAI"][1] > 50
+    assert stats["Jina AI"] == (1, 1)
