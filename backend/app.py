@@ -6,12 +6,15 @@ import logging
 
 from flask import Flask, g
 
+from backend.api.catalog_admin.routes import blp as catalog_admin_blp
+from backend.api.catalog_feed.routes import blp as catalog_feed_blp
 from backend.api.console import console
 from backend.api.extensions import Api
 from backend.api.facades.access import blp as access_blp
 from backend.api.facades.routes import blp as facades_blp
 from backend.api.gateway.routes import blp as gateway_blp
 from backend.api.json import ExactJSONProvider
+from backend.api.model_history.routes import blp as model_history_blp
 from backend.api.models.routes import blp as models_blp
 from backend.api.providers.routes import blp as providers_blp
 from backend.api.validate.routes import blp as validate_blp
@@ -23,7 +26,8 @@ from backend.services.bootstrap import prepare_database
 from backend.services.catalog_reads import CatalogReader
 from backend.store.db import bind_database, db
 
-API_BLUEPRINTS = [models_blp, providers_blp, facades_blp, access_blp, validate_blp]
+API_BLUEPRINTS = [models_blp, providers_blp, facades_blp, access_blp, validate_blp,
+                  model_history_blp, catalog_admin_blp, catalog_feed_blp]
 
 log = logging.getLogger(__name__)
 

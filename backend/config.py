@@ -6,6 +6,8 @@ naming the variable, and the process exits before serving anything.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 import secrets
@@ -46,6 +48,12 @@ class Config:
     gateway_timeout_seconds: int = 120
     # The KEK keyring text (CATALOG_KEK or CATALOG_KEK_FILE); None = the development key in var/.
     catalog_kek: str | None = field(default=None, repr=False)
+    # The signed remote catalog feed (consumed) and this instance's own feed (published).
+    enable_remote_catalog: bool = False
+    catalog_sync_url: str | None = None
+    catalog_sync_pubkeys: tuple[str, ...] = ()
+    catalog_signing_key: str | None = field(default=None, repr=False)
+    catalog_feed_ttl_days: int = 90
     # <SLUG>_API_KEY / <SLUG>_BASE_URL overrides, kept as read so sources can look them up.
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -83,6 +91,9 @@ class Config:
             backend_cooldown_seconds=_int(env, "BACKEND_COOLDOWN_SECONDS", 30, low=0, high=86400),
             gateway_timeout_seconds=_int(env, "GATEWAY_TIMEOUT_SECONDS", 120, low=1, high=3600),
             catalog_kek=_catalog_kek(env, app_env),
+            **_remote_catalog(env),
+            catalog_signing_key=_secret_or_file(env, "CATALOG_SIGNING_KEY"),
+            catalog_feed_ttl_days=_int(env, "CATALOG_FEED_TTL_DAYS", 90, low=1, high=3650),
             environ=env,
         )
 
@@ -187,6 +198,41 @@ def _catalog_kek(env, app_env: str) -> str | None:
     if value is None and app_env == "production":
         raise ConfigError("CATALOG_KEK or CATALOG_KEK_FILE is required when APP_ENV=production")
     return value
+
+
+def _ed25519_key(text: str, name: str) -> str:
+    """Base64 of a raw 32-byte Ed25519 key; checked here so a bad key stops the process."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError(f"{name} is not valid base64") from None
+    if len(raw) != 32:
+        raise ConfigError(f"{name} must be a base64 32-byte Ed25519 key (got {len(raw)} bytes)")
+    return text
+
+
+def _remote_catalog(env) -> dict:
+    """ENABLE_REMOTE_CATALOG, CATALOG_SYNC_URL and CATALOG_SYNC_PUBKEY[_NEXT] (key rotation)."""
+    enabled = _bool(env, "ENABLE_REMOTE_CATALOG", False)
+    url = _url(env, "CATALOG_SYNC_URL", None) if _raw(env, "CATALOG_SYNC_URL") else None
+    texts = [part.strip() for name in ("CATALOG_SYNC_PUBKEY", "CATALOG_SYNC_PUBKEY_NEXT")
+             for part in (_raw(env, name) or "").split(",") if part.strip()]
+    keys = tuple(_ed25519_key(text, "CATALOG_SYNC_PUBKEY") for text in texts)
+    if enabled and (url is None or not keys):
+        raise ConfigError("ENABLE_REMOTE_CATALOG=true needs CATALOG_SYNC_URL and CATALOG_SYNC_PUBKEY")
+    return {"enable_remote_catalog": enabled, "catalog_sync_url": url, "catalog_sync_pubkeys": keys}
+
+
+def _secret_or_file(env, name: str) -> str | None:
+    """An Ed25519 private key from ``NAME`` or the file ``NAME_FILE``; never logged."""
+    value = _raw(env, name)
+    path = _raw(env, f"{name}_FILE")
+    if value is None and path is not None:
+        try:
+            value = Path(path).expanduser().read_text().strip() or None
+        except OSError as error:
+            raise ConfigError(f"{name}_FILE={path!r} cannot be read: {error.strerror}") from None
+    return None if value is None else _ed25519_key(value, name)
 
 
 def read_or_create_secret(path: Path, what: str, *, nbytes: int = 32) -> str:

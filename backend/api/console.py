@@ -24,7 +24,7 @@ NODE_MODULES = FRONTEND / "node_modules"
 VENDORED_PACKAGES = ("htm", "preact", "swagger-ui-dist")
 # Client-side routes of the single-page app.
 CONSOLE_ROUTES = ["/", "/admin", "/admin/", "/admin/providers", "/admin/providers/<int:provider_id>",
-                  "/admin/models", "/admin/models/<slug>", "/admin/usage"]
+                  "/admin/models", "/admin/models/<slug>", "/admin/usage", "/admin/settings"]
 
 _IMPORT_MAP = re.compile(rb'<script type="importmap">(.*?)</script>', re.S)
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from backend.catalog.diff import CatalogDiff
 from backend.catalog.repository import current_version, record_values
 from backend.catalog.rows import CatalogRow
+from backend.catalog.snapshots import store_snapshot
 from backend.catalog.versions import is_newer, next_version
 from backend.errors import Conflict, Invalid
 from backend.store.db import write_transaction
@@ -156,4 +157,5 @@ def apply_diff(
             rows_deprecated=counts["deprecated"],
             rows_total=CatalogModel.select().count(),
         )
+        store_snapshot(new_version, source, created_at or now)
     return AppliedVersion(new_version, diff.rows_changed, counts)

@@ -2,7 +2,8 @@
 
 from backend.store.facade_tables import FACADE_TABLES
 from backend.store.operator_tables import OPERATOR_TABLES
+from backend.store.review_tables import REVIEW_TABLES
 from backend.store.tables import CATALOG_TABLES
 
 # In dependency order: a table comes after every table it references.
-ALL_TABLES = [*CATALOG_TABLES, *OPERATOR_TABLES, *FACADE_TABLES]
+ALL_TABLES = [*CATALOG_TABLES, *OPERATOR_TABLES, *FACADE_TABLES, *REVIEW_TABLES]

@@ -4,6 +4,7 @@
 //
 // Every value is set as text; null prices read "unknown", never $0.
 import { html } from '../html.js';
+import { ModelHistory } from './ModelHistory.js';
 import {
   COMPONENT_LABELS,
   capabilityList,
@@ -68,6 +69,7 @@ export function ModelDetails({ row }) {
         <dt>Source</dt><dd>${row.source || 'unknown'}</dd>
         <dt>Notes</dt><dd>${row.notes || '—'}</dd>
       </dl>
+      <${ModelHistory} key=${`${row.provider}/${row.model}`} provider=${row.provider} model=${row.model} />
     </aside>
   `;
 }
