@@ -86,24 +86,20 @@ def run(sql: str) -> list[tuple]:
         return cursor.fetchall()
 
 
-def test_get_all_models_with_provider_info_lists_openrouter_models_per_1m(catalog):
-    rows = run(GET_ALL_MODELS_WITH_PROVIDER_INFO)
-    assert len(rows) == 10
-    assert all(provider == "openrouter" for provider, *_ in rows)
-    names = [name for _, name, *_ in rows]
+def test_the_seed_004_queries_run_verbatim_and_return_the_synced_models(catalog):
+    all_models = run(GET_ALL_MODELS_WITH_PROVIDER_INFO)
+    assert len(all_models) == 10
+    assert all(provider == "openrouter" for provider, *_ in all_models)
+    names = [name for _, name, *_ in all_models]
     assert names == sorted(names)
-    prices = {api_name: (prompt, completion) for _, _, api_name, _, prompt, completion in rows}
-    assert all(p is None or isinstance(p, Decimal) for pair in prices.values() for p in pair)
+    assert all(isinstance(price, Decimal) for *_, prompt, completion in all_models
+               for price in (prompt, completion) if price is not None)
 
-
-def test_find_specific_models_by_name_and_by_capability(catalog):
     by_name = dict(run(SEARCH_BY_NAME))
     assert by_name["OpenAI: GPT-4o"] in {"openai/gpt-4o", "gpt-4o"}
     by_capability = {api_name for _, api_name in run(MODELS_BY_CAPABILITY)}
     assert {"openai/gpt-4o", "gpt-4o"} <= by_capability
 
-
-def test_provider_statistics_count_total_and_active_models(catalog):
     stats = {provider: (total, active) for provider, total, active in run(PROVIDER_STATISTICS)}
     assert stats["OpenRouter"][0] == 414
     assert stats["OpenAI"][0] >= stats["OpenAI"][1] > 50
