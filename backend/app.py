@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import peewee
 from flask import Flask, g
 
 from backend.api.catalog_admin.routes import blp as catalog_admin_blp
@@ -16,8 +17,11 @@ from backend.api.gateway.routes import blp as gateway_blp
 from backend.api.json import ExactJSONProvider
 from backend.api.model_history.routes import blp as model_history_blp
 from backend.api.models.routes import blp as models_blp
+from backend.api.ops.metrics import install_request_metrics
+from backend.api.ops.routes import blp as ops_blp
 from backend.api.providers.routes import blp as providers_blp
 from backend.api.validate.routes import blp as validate_blp
+from backend.cli import db_upgrade_command
 from backend.config import Config
 from backend.crypto.keyring import load_keyring
 from backend.errors import CatalogError
@@ -26,7 +30,7 @@ from backend.services.bootstrap import prepare_database
 from backend.services.catalog_reads import CatalogReader
 from backend.store.db import bind_database, db
 
-API_BLUEPRINTS = [models_blp, providers_blp, facades_blp, access_blp, validate_blp,
+API_BLUEPRINTS = [models_blp, ops_blp, providers_blp, facades_blp, access_blp, validate_blp,
                   model_history_blp, catalog_admin_blp, catalog_feed_blp]
 
 log = logging.getLogger(__name__)
@@ -54,6 +58,7 @@ def create_app(config: Config | None = None) -> Flask:
         prepare_database(config)
     app.extensions["catalog_reader"] = CatalogReader()
     app.extensions["keyring"] = keyring
+    install_request_metrics(app)
     _register_request_hooks(app)
     _register_error_handlers(app)
     api = Api(app)
@@ -61,6 +66,7 @@ def create_app(config: Config | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.register_blueprint(console)
     app.register_blueprint(gateway_blp)  # OpenAI-shaped, outside the documented API
+    app.cli.add_command(db_upgrade_command)
     return app
 
 
@@ -77,6 +83,13 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(peewee.OperationalError)
+    @app.errorhandler(peewee.InterfaceError)
+    def handle_database_unavailable(error):
+        log.error("database unavailable: %s", type(error).__name__)
+        return {"code": 503, "status": "Service Unavailable",
+                "message": "the database is unavailable; try again shortly"}, 503
+
     @app.errorhandler(CatalogError)
     def handle_domain_error(error: CatalogError):
         status = error.http_status

@@ -43,6 +43,12 @@ class Config:
     log_level: str = "INFO"
     var_dir: Path = DEFAULT_VAR_DIR
     sync_max_deprecate_ratio: float = 0.5
+    # The scheduler (backend.jobs): on in this process?, cron schedules in UTC, providers to sync.
+    scheduler_enabled: bool = True
+    refresh_schedule: str = "0 3 * * *"
+    sync_schedule: str = "30 3 * * *"
+    sync_providers: tuple[str, ...] = ()  # empty = every configured provider
+    scheduler_misfire_grace: int = 6 * 3600
     # The gateway: how long a failed backend is skipped, and how long an upstream may take.
     backend_cooldown_seconds: int = 30
     gateway_timeout_seconds: int = 120
@@ -88,6 +94,12 @@ class Config:
             log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
             var_dir=var_dir,
             sync_max_deprecate_ratio=_float(env, "SYNC_MAX_DEPRECATE_RATIO", 0.5, low=0, high=1),
+            scheduler_enabled=_bool(env, "SCHEDULER_ENABLED", True),
+            refresh_schedule=_schedule(env, "REFRESH_SCHEDULE", cls.refresh_schedule),
+            sync_schedule=_schedule(env, "SYNC_SCHEDULE", cls.sync_schedule),
+            sync_providers=_slug_list(env, "SYNC_PROVIDERS"),
+            scheduler_misfire_grace=_int(env, "SCHEDULER_MISFIRE_GRACE_SECONDS", 6 * 3600,
+                                         low=1, high=7 * 86400),
             backend_cooldown_seconds=_int(env, "BACKEND_COOLDOWN_SECONDS", 30, low=0, high=86400),
             gateway_timeout_seconds=_int(env, "GATEWAY_TIMEOUT_SECONDS", 120, low=1, high=3600),
             catalog_kek=_catalog_kek(env, app_env),
@@ -162,6 +174,26 @@ def _url(env, name, default: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise ConfigError(f"{name}={value!r} must be an http(s) URL")
     return value
+
+
+def _schedule(env, name, default: str) -> str:
+    from backend.jobs.triggers import parse_schedule
+
+    value = _raw(env, name) or default
+    try:
+        parse_schedule(value)
+    except ValueError as error:
+        raise ConfigError(f"{name}={value!r} is not a cron schedule: {error}") from None
+    return value
+
+
+def _slug_list(env, name) -> tuple[str, ...]:
+    value = _raw(env, name) or ""
+    slugs = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    bad = [slug for slug in slugs if not slug.replace("-", "").replace("_", "").isalnum()]
+    if bad:
+        raise ConfigError(f"{name} has malformed provider slug(s): {', '.join(bad)}")
+    return slugs
 
 
 def _database_url(env, var_dir: Path) -> str:

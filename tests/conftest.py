@@ -68,6 +68,26 @@ def postgres_url():
         admin.close()
 
 
+@pytest.fixture
+def fresh_database_url(tmp_path):
+    """A brand-new empty database of its own (for tests that start other processes on it)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"mc_fresh_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(**_admin_dsn(base))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
 def _reset_postgres(url: str) -> None:
     connection = psycopg2.connect(**_admin_dsn(url))
     connection.autocommit = True
