@@ -217,9 +217,31 @@ def _fetch_and_transform(adapter: ProviderAdapter, endpoint: Endpoint, provider:
         fetched = adapter.fetch(client, endpoint, etag=etag)
     if fetched.not_modified:
         return fetched, Transformed((), 0, 0)
-    context = TransformContext(provider.slug, provider.base_url or endpoint.base_url,
+    return fetched, transform_pages(provider, adapter, fetched.pages, endpoint.base_url)
+
+
+def transform_pages(provider: Provider, adapter: ProviderAdapter, pages: Iterable[object],
+                    fallback_base_url: str | None = None) -> Transformed:
+    """The adapter's pure transform, with rows carrying the provider's own base URL."""
+    context = TransformContext(provider.slug, provider.base_url or fallback_base_url,
                                f"sync:{provider.slug}")
-    return fetched, adapter.transform(fetched.pages, context)
+    return adapter.transform(pages, context)
+
+
+def sync_from_payloads(config: Config, slug: str, pages: Iterable[object], *, trigger: str,
+                       **write_options) -> WriteOutcome:
+    """Sync ``slug`` from already-fetched pages (recorded payloads): transform, then the shared
+    write. ``write_options`` pass through to ``write_catalog`` (``today``, ``created_at``…)."""
+    provider = find_provider(slug)
+    adapter = adapter_for(provider.kind)
+    if adapter is None:
+        raise Invalid(f"provider {slug!r} has no sync adapter")
+    transformed = transform_pages(provider, adapter, pages)
+    return write_catalog(
+        transformed.rows, config=config, source=f"sync:{slug}", trigger=trigger,
+        providers=[slug], in_scope=lambda row: row.provider == slug,
+        fetched=len(transformed.rows), **write_options,
+    )
 
 
 def _record(run: SyncRun, provider: Provider, fetched: Fetched, transformed: Transformed,
