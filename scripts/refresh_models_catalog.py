@@ -23,6 +23,7 @@ from backend.catalog.rows import CatalogRow
 from backend.config import Config
 from backend.errors import CatalogError, ConfigError
 from backend.services.bootstrap import prepare_database
+from backend.services.jobs import REFRESH_JOB, run_exclusively
 from backend.services.refresh import RefreshResult, refresh_catalog
 from backend.store.db import bind_database
 
@@ -96,8 +97,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         with database.connection_context():
             prepare_database(config)
             print(f"refreshing from {feed}{' (dry run)' if args.dry_run else ''}", file=sys.stderr)
-            result = refresh_catalog(config, trigger="cli", feed_url=feed,
-                                     dry_run=args.dry_run, force=args.force)
+            result = run_exclusively(REFRESH_JOB, lambda: refresh_catalog(
+                config, trigger="cli", feed_url=feed, dry_run=args.dry_run, force=args.force))
     except CatalogError as error:
         print(f"refresh failed: {error.message}", file=sys.stderr)
         return EXIT_FAILED

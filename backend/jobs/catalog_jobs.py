@@ -10,20 +10,44 @@ import logging
 
 from backend.config import Config
 from backend.jobs.scheduler import ScheduledJob
-from backend.services.jobs import REFRESH_JOB
+from backend.logs import run_logger
+from backend.services.jobs import REFRESH_JOB, SYNC_JOB
 from backend.services.refresh import refresh_catalog
+from backend.services.sync import SyncRequest, sync_providers
 
 log = logging.getLogger(__name__)
 
 
 def run_refresh(config: Config) -> str:
     result = refresh_catalog(config, trigger="schedule")
+    line = run_logger(log, result.run_id, job=REFRESH_JOB, status=result.status, version=result.version)
     if result.status == "held":
-        log.warning("scheduled refresh held back: %s run_id=%s", result.held_reason, result.run_id)
+        line.warning("scheduled refresh held back: %s", result.held_reason)
+    else:
+        line.info("scheduled refresh done")
     return result.status
+
+
+def run_syncs(config: Config) -> int:
+    """Sync ``SYNC_PROVIDERS`` in order, or every enabled, configured, syncable provider."""
+    chosen = list(config.sync_providers) or None
+    reports = sync_providers(config, chosen, SyncRequest(trigger="schedule"))
+    failed = 0
+    for report in reports:
+        if report.status == "skipped":
+            continue
+        line = run_logger(log, report.run_id, job=SYNC_JOB, provider=report.provider,
+                          status=report.status, version=report.version)
+        if report.success:
+            line.info("scheduled sync done")
+        else:
+            failed += 1
+            line.warning("scheduled sync failed: %s", report.error)
+    return failed
 
 
 def default_jobs(config: Config) -> list[ScheduledJob]:
     return [
         ScheduledJob(REFRESH_JOB, config.refresh_schedule, run_refresh),
+        ScheduledJob(SYNC_JOB, config.sync_schedule, run_syncs),
     ]

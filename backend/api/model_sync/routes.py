@@ -19,6 +19,7 @@ from backend.api.model_sync.schemas import (
     SyncResponseSchema,
     SyncStatusSchema,
 )
+from backend.services.jobs import SYNC_JOB, run_exclusively
 from backend.services.sync import (
     SyncReport,
     SyncRequest,
@@ -73,7 +74,8 @@ class ProviderSync(MethodView):
         `?dry_run=true` writes nothing and returns the diff; `?force=true` applies a run the
         guard would hold back (mass deprecation, empty list).
         """
-        report = sync_provider(current_app.config["CATALOG"], slug, _request(args))
+        config = current_app.config["CATALOG"]
+        report = run_exclusively(SYNC_JOB, lambda: sync_provider(config, slug, _request(args)))
         if report.status == "failed":
             return report_document(report), report.error_status or 502
         return report_document(report)
@@ -84,12 +86,14 @@ class AllSync(MethodView):
     @blp.admin_required
     @blp.arguments(SyncArgsSchema, location="query")
     @blp.response(200, SyncAllResponseSchema)
+    @blp.alt_response(409, response="CONFLICT")
     def post(self, args):
         """Sync every enabled, configured provider
 
         Providers without a key, disabled or catalog-only ones are reported as `skipped`.
         """
-        reports = sync_providers(current_app.config["CATALOG"], None, _request(args))
+        config = current_app.config["CATALOG"]
+        reports = run_exclusively(SYNC_JOB, lambda: sync_providers(config, None, _request(args)))
         ran = [r for r in reports if r.status != "skipped"]
         failed = [r.provider for r in ran if not r.success]
         message = f"{len(ran) - len(failed)} of {len(ran)} provider(s) synced" + (
