@@ -5,6 +5,8 @@ anthropic claude-sonnet-4 named "<b>Anthropic</b>: Claude Sonnet 4" (GEN), voyag
 and cohere rerank-v3.5 (RERANK, price unknown).
 """
 
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,6 +15,8 @@ HTML_NAME = "<b>Anthropic</b>: Claude Sonnet 4"
 
 @pytest.fixture
 def catalog_page(bundled_catalog, page):
+    page.requested_paths = []
+    page.on("request", lambda request: page.requested_paths.append(urlsplit(request.url).path))
     page.goto("/")
     expect(page.get_by_text("Version 2026.08.01 · 4 active models")).to_be_visible()
     expect(page.get_by_label("Reranker")).to_be_enabled()
@@ -33,6 +37,10 @@ def test_each_selector_offers_only_models_of_its_type(catalog_page):
     assert option_labels(catalog_page, "Embedding model") == [
         "Choose an embedding model", "Voyage 3 Large"]
     assert option_labels(catalog_page, "Reranker") == ["Choose a reranker", "Cohere Rerank 3.5"]
+    requested = catalog_page.requested_paths
+    assert {"/api/models/by-type/GEN", "/api/models/by-type/EMB", "/api/models/by-type/RERANK"} <= set(
+        requested)
+    assert not [path for path in requested if path.endswith("models.json")]
 
 
 def test_choosing_a_model_shows_its_details(catalog_page):
