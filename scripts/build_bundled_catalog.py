@@ -12,7 +12,9 @@ the snapshot's date so the output is byte-for-byte reproducible):
 1. the daily refresh over OpenRouter's 2026-08-18 snapshot: the managed providers' GEN rows;
 2. the same snapshot's embedding and reranker entries, for the providers we know;
 3. LiteLLM's price map for the embedding/reranker providers OpenRouter lacks (Jina, Cohere's
-   embed family, Voyage's older models). Rows already present are left as they are.
+   embed family, Voyage's older models). Rows already present are left as they are;
+4. seed 004's provider sync over the recorded model lists in ``PROVIDER_PAYLOADS``: the rows our
+   adapters produce for ``openrouter`` (full OpenRouter ids), Cerebras, Chutes and Vercel.
 
 Then the resulting catalog file is published to ``--output`` and ``--mirror``, atomically.
 A new source is one more ``BuildStep``.
@@ -36,6 +38,7 @@ from backend.config import PROJECT_ROOT, Config
 from backend.services.bootstrap import prepare_database
 from backend.services.catalog_writes import write_catalog
 from backend.services.refresh import MANAGED_PREFIXES, provider_base_urls, refresh_from_payload
+from backend.services.sync import sync_from_payloads
 from backend.sources.openrouter import OpenRouterModel, entry_to_row, parse_models_payload
 from backend.store.db import bind_database
 
@@ -140,10 +143,30 @@ def litellm_step(config: Config) -> str:
     return _import_rows(config, rows, source=f"litellm:{LITELLM_PRICES.name}")
 
 
+# Provider slug -> its newest real model-list payload. Featherless (2,000+ unpriced rows from a
+# 2024 snapshot) and the managed providers' lists (the refresh owns those rows) are left out.
+PROVIDER_PAYLOADS = {
+    "openrouter": FIXTURES / "openrouter-models-2026-08-18.json",
+    "cerebras": FIXTURES / "cerebras-models-2026-08-13.json",
+    "chutes": FIXTURES / "chutes-models-2025-08-02.json",
+    "vercel": FIXTURES / "vercel-ai-gateway-models.json",
+}
+
+
+def provider_sync_step(config: Config) -> str:
+    added = []
+    for slug, payload in PROVIDER_PAYLOADS.items():
+        outcome = sync_from_payloads(config, slug, [json.loads(payload.read_bytes())], trigger="cli",
+                                     today=BUILD_DAY, created_at=BUILD_TIME)
+        added.append(f"{slug} {len(outcome.diff.new)}")
+    return f"rows added: {', '.join(added)}"
+
+
 STEPS: tuple[BuildStep, ...] = (
     BuildStep("refresh over the OpenRouter snapshot", refresh_step),
     BuildStep("OpenRouter embedding and reranker entries", openrouter_retrieval_step),
     BuildStep("LiteLLM embedding and reranker entries", litellm_step),
+    BuildStep("provider sync over recorded model lists", provider_sync_step),
 )
 
 
