@@ -16,6 +16,7 @@ from backend.api.facades.routes import blp as facades_blp
 from backend.api.gateway.routes import blp as gateway_blp
 from backend.api.json import ExactJSONProvider
 from backend.api.model_history.routes import blp as model_history_blp
+from backend.api.model_sync.routes import blp as model_sync_blp
 from backend.api.models.routes import blp as models_blp
 from backend.api.ops.metrics import install_request_metrics
 from backend.api.ops.routes import blp as ops_blp
@@ -31,7 +32,7 @@ from backend.services.catalog_reads import CatalogReader
 from backend.store.db import bind_database, db
 
 API_BLUEPRINTS = [models_blp, ops_blp, providers_blp, facades_blp, access_blp, validate_blp,
-                  model_history_blp, catalog_admin_blp, catalog_feed_blp]
+                  model_history_blp, catalog_admin_blp, catalog_feed_blp, model_sync_blp]
 
 log = logging.getLogger(__name__)
 

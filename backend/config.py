@@ -49,6 +49,14 @@ class Config:
     sync_schedule: str = "30 3 * * *"
     sync_providers: tuple[str, ...] = ()  # empty = every configured provider
     scheduler_misfire_grace: int = 6 * 3600
+    # Outbound HTTP to upstream sources (backend.sources.http): seconds, bytes, attempts.
+    http_connect_timeout: float = 5.0
+    http_read_timeout: float = 30.0
+    http_deadline: float = 120.0
+    http_max_response_bytes: int = 64 * 1024 * 1024
+    http_retries: int = 3
+    http_backoff: float = 0.5
+    http_max_retry_after: float = 30.0
     # The gateway: how long a failed backend is skipped, and how long an upstream may take.
     backend_cooldown_seconds: int = 30
     gateway_timeout_seconds: int = 120
@@ -100,6 +108,14 @@ class Config:
             sync_providers=_slug_list(env, "SYNC_PROVIDERS"),
             scheduler_misfire_grace=_int(env, "SCHEDULER_MISFIRE_GRACE_SECONDS", 6 * 3600,
                                          low=1, high=7 * 86400),
+            http_connect_timeout=_float(env, "HTTP_CONNECT_TIMEOUT", 5.0, low=0.01, high=300),
+            http_read_timeout=_float(env, "HTTP_READ_TIMEOUT", 30.0, low=0.01, high=600),
+            http_deadline=_float(env, "HTTP_DEADLINE", 120.0, low=0.1, high=3600),
+            http_max_response_bytes=_int(env, "HTTP_MAX_RESPONSE_BYTES", 64 * 1024 * 1024,
+                                         low=1024, high=2**31),
+            http_retries=_int(env, "HTTP_RETRIES", 3, low=0, high=10),
+            http_backoff=_float(env, "HTTP_BACKOFF", 0.5, low=0, high=60),
+            http_max_retry_after=_float(env, "HTTP_MAX_RETRY_AFTER", 30.0, low=0, high=600),
             backend_cooldown_seconds=_int(env, "BACKEND_COOLDOWN_SECONDS", 30, low=0, high=86400),
             gateway_timeout_seconds=_int(env, "GATEWAY_TIMEOUT_SECONDS", 120, low=1, high=3600),
             catalog_kek=_catalog_kek(env, app_env),

@@ -92,6 +92,23 @@ def test_an_upstream_failure_is_a_502_with_success_false(client, admin_headers, 
     assert "csk-secret-value" not in response.get_data(as_text=True)
 
 
+def test_a_stored_credential_is_used_and_never_shown(client, admin_headers, upstream, store):
+    from backend.store.tables import Provider
+
+    groq = Provider.get(Provider.slug == "groq")
+    client.patch(f"/api/admin/providers/{groq.id}", headers=admin_headers,
+                 json={"credential": "gsk-stored-secret-123"})
+    client.application.config["CATALOG"].environ["GROQ_BASE_URL"] = upstream.url + "/groq"
+    upstream.reply("/groq/models", Reply(fixture_bytes("groq-models.from-docs.json")))
+
+    response = client.post("/admin/model-sync/provider/groq", headers=admin_headers)
+
+    assert response.get_json()["details"]["models_transformed"] == 2
+    assert upstream.seen("/groq/models")[0].headers["Authorization"] == "Bearer gsk-stored-secret-123"
+    listing = client.get("/admin/model-sync/providers", headers=admin_headers)
+    assert "gsk-stored-secret-123" not in listing.get_data(as_text=True)
+
+
 def test_an_unknown_provider_is_a_json_404(client, admin_headers):
     response = client.post("/admin/model-sync/provider/no-such-provider", headers=admin_headers)
     assert response.status_code == 404 and response.get_json()["code"] == 404
