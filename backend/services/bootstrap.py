@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from backend.catalog.publish import publish_catalog
-from backend.catalog.repository import current_version
+from backend.catalog.repository import current_version, current_version_string
 from backend.config import Config
+from backend.errors import Conflict
 from backend.services.bundled import apply_catalog_file
 from backend.services.catalog_writes import catalog_paths
 from backend.sources.registry import PROVIDERS
@@ -30,6 +31,18 @@ def seed_registry_providers() -> int:
     return len(missing)
 
 
+def _apply_bundled_catalog(config: Config) -> None:
+    try:
+        outcome = apply_catalog_file(config, config.bundled_catalog_path, trigger="startup")
+    except Conflict:
+        # Instances starting together all saw an empty catalog; one applied it first, and that
+        # catalog is the one every instance serves.
+        log.info("another instance applied a catalog first (%s)", current_version_string())
+        return
+    log.info("applied the bundled catalog %s (%d rows)",
+             outcome.applied.version if outcome.applied else "-", outcome.diff.rows_changed)
+
+
 def prepare_database(config: Config) -> None:
     """Everything the service needs before it answers its first request."""
     migrate_database()
@@ -38,9 +51,7 @@ def prepare_database(config: Config) -> None:
         log.info("seeded %d provider(s) from the registry", added)
     if current_version() is None and config.apply_bundled_on_empty:
         if config.bundled_catalog_path.exists():
-            outcome = apply_catalog_file(config, config.bundled_catalog_path, trigger="startup")
-            log.info("applied the bundled catalog %s (%d rows)",
-                     outcome.applied.version if outcome.applied else "-", outcome.diff.rows_changed)
+            _apply_bundled_catalog(config)
         else:
             log.warning("no bundled catalog at %s; starting empty", config.bundled_catalog_path)
     publish_catalog(catalog_paths(config))
