@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from test_gateway_fakes import make_facade, make_provider, make_provider_model
 
 from backend.store.facade_tables import Facade
+from tests.gateway_fakes import make_facade, make_provider, make_provider_model
 
 
 @pytest.fixture

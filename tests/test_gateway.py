@@ -9,7 +9,11 @@ from decimal import Decimal
 
 import pytest
 import requests
-from test_gateway_fakes import (
+
+from backend.services.client_keys import create_client_key
+from backend.store.facade_tables import BackendHealth, FacadeBackend, UsageRecord
+from backend.store.tables import utcnow
+from tests.gateway_fakes import (
     Reply,
     make_facade,
     make_provider,
@@ -17,10 +21,6 @@ from test_gateway_fakes import (
     openai_completion,
     upstream,  # noqa: F401 - a fixture
 )
-
-from backend.services.client_keys import create_client_key
-from backend.store.facade_tables import BackendHealth, FacadeBackend, UsageRecord
-from backend.store.tables import utcnow
 
 HELLO = {"messages": [{"role": "user", "content": "Hi"}]}
 

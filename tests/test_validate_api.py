@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_gateway_fakes import make_facade
+from tests.gateway_fakes import make_facade
 
 
 def test_a_configuration_of_live_capable_models_is_valid(bundled_catalog, client, store):

@@ -6,7 +6,9 @@ import re
 
 import requests
 from playwright.sync_api import expect
-from test_gateway_fakes import (
+
+from backend.services.client_keys import create_client_key
+from tests.gateway_fakes import (
     Reply,
     make_facade,
     make_provider,
@@ -14,8 +16,6 @@ from test_gateway_fakes import (
     openai_completion,
     upstream,  # noqa: F401 - a fixture
 )
-
-from backend.services.client_keys import create_client_key
 
 
 def test_a_model_is_created_from_the_list_and_opens_on_its_detail_page(admin_page, store):
