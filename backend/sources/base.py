@@ -11,6 +11,7 @@ with ``UpstreamError(permanent=True)``: nothing is written from a feed we cannot
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,12 @@ from backend.sources.http import UpstreamClient
 
 PER_1M = Decimal(1_000_000)
 MAX_PAGES = 200
+# Bounds on what an upstream may put in a row: far beyond any real model, well short of what
+# would bloat every catalog response (a 10 MB name) or break a price (1e300, 1e-999999).
+MAX_ID_LENGTH = 512
+MAX_NAME_LENGTH = 1024
+MAX_PRICE_PER_TOKEN = Decimal(1)
+MIN_PRICE_EXPONENT = -20
 KINDS = {"gen": ("gen", ("GEN",)), "emb": ("emb", ("EMB",)), "rerank": ("rerank", ("RERANK",))}
 
 
@@ -92,9 +99,12 @@ def price(value: object, *, per: Decimal = Decimal(1), what: str = "price") -> D
         if not isinstance(value, bool) and Decimal(str(value).strip()) < 0:
             return None
         parsed = parse_price(value, field=what)
+        per_token = None if parsed is None else (parsed / per).normalize()
     except (Invalid, ArithmeticError, ValueError) as exc:
-        raise UpstreamError(f"{what}: {value!r} is not a price", permanent=True) from exc
-    return None if parsed is None else (parsed / per).normalize()
+        raise UpstreamError(f"{what}: {value!r:.40} is not a price", permanent=True) from exc
+    if parsed and (parsed.adjusted() < MIN_PRICE_EXPONENT or per_token > MAX_PRICE_PER_TOKEN):
+        raise UpstreamError(f"{what}: {value!r:.40} is not a price (out of range)", permanent=True)
+    return per_token
 
 
 def positive_int(entry: Mapping, *keys: str) -> int | None:
@@ -237,8 +247,24 @@ class ProviderAdapter:
                     raise malformed(context, f"entry #{index} has no model id")
                 row = self.entry_row(entry, model_id.strip(), context)
                 if row is not None:
+                    check_row_text(row, index, context)
                     rows.append(row)
         return Transformed(tuple(rows), fetched, fetched - len(rows))
+
+
+def _has_control_character(text: str) -> bool:
+    # Cc: C0/C1 controls (NUL, ESC, newlines); Cf: invisible formatting such as bidi overrides.
+    return any(unicodedata.category(char) in ("Cc", "Cf") for char in text)
+
+
+def check_row_text(row: CatalogRow, index: int, context: TransformContext) -> None:
+    """Reject an entry whose id or name no one could type, read or store sensibly."""
+    for what, text, limit in (("model id", row.model, MAX_ID_LENGTH),
+                              ("name", row.model_name, MAX_NAME_LENGTH)):
+        if len(text) > limit:
+            raise malformed(context, f"entry #{index} has a {what} longer than {limit} characters")
+        if _has_control_character(text):
+            raise malformed(context, f"entry #{index} has a control character in its {what}")
 
 
 def join_url(base: str, link: str) -> str:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from backend.config import Config
@@ -141,6 +143,9 @@ def decode_json(body: bytes, url: str) -> object:
         return json.loads(body, parse_float=Decimal, parse_constant=reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise UpstreamError(f"{safe_url(url)} returned malformed JSON: {exc}", permanent=True) from None
+    except RecursionError:
+        raise UpstreamError(f"{safe_url(url)} returned malformed JSON: nested too deeply",
+                            permanent=True) from None
 
 
 class UpstreamClient:
@@ -207,7 +212,7 @@ class UpstreamClient:
         limit = self.settings.max_bytes
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_content(CHUNK_BYTES):
+        for chunk in decoded_chunks(response):
             size += len(chunk)
             if size > limit:
                 raise UpstreamError(
@@ -217,6 +222,21 @@ class UpstreamClient:
             self._remaining(url)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def decoded_chunks(response: requests.Response) -> Iterator[bytes]:
+    """The decoded body as it arrives: each chunk is what one read returned, so a trickling
+    upstream cannot hold a read past the deadline check (``iter_content`` would wait for a full
+    chunk). urllib3's errors become the ``requests`` errors ``iter_content`` would raise."""
+    try:
+        while chunk := response.raw.read1(CHUNK_BYTES, decode_content=True):
+            yield chunk
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from None
+    except DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from None
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from None
 
 
 def describe_failure(exc: requests.RequestException) -> str:
