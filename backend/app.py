@@ -57,7 +57,7 @@ def create_app(config: Config | None = None) -> Flask:
     database = bind_database(config.database_url)
     with database.connection_context():
         prepare_database(config)
-    app.extensions["catalog_reader"] = CatalogReader()
+    app.extensions["catalog_reader"] = CatalogReader(version_ttl=config.catalog_version_check_seconds)
     app.extensions["keyring"] = keyring
     install_request_metrics(app)
     _register_request_hooks(app)
@@ -72,14 +72,16 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    # A request closes only a connection it opened itself (a CLI command or a test may hold one).
+    # A request connects on its first query (a cached catalog read makes none: no pool check-out,
+    # no liveness round trip) and closes only a connection it opened itself (a CLI command or a
+    # test may hold one).
     @app.before_request
-    def open_connection():
-        g.opened_db_connection = db.connect(reuse_if_open=True)
+    def note_open_connection():
+        g.db_connection_was_open = not db.is_closed()
 
     @app.teardown_request
     def close_connection(exc):
-        if g.pop("opened_db_connection", False) and not db.is_closed():
+        if not g.pop("db_connection_was_open", True) and not db.is_closed():
             db.close()
 
 

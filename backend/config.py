@@ -60,6 +60,11 @@ class Config:
     # The gateway: how long a failed backend is skipped, and how long an upstream may take.
     backend_cooldown_seconds: int = 30
     gateway_timeout_seconds: int = 120
+    # The read path asks which catalog version is current at most this often per process
+    # (another process's new version shows within this bound; this process's own at once).
+    catalog_version_check_seconds: float = 1.0
+    # Where each published version's public read responses are pre-rendered for the edge (nginx).
+    prerender_dir: Path | None = None
     # The KEK keyring text (CATALOG_KEK or CATALOG_KEK_FILE); None = the development key in var/.
     catalog_kek: str | None = field(default=None, repr=False)
     # The signed remote catalog feed (consumed) and this instance's own feed (published).
@@ -118,6 +123,8 @@ class Config:
             http_max_retry_after=_float(env, "HTTP_MAX_RETRY_AFTER", 30.0, low=0, high=600),
             backend_cooldown_seconds=_int(env, "BACKEND_COOLDOWN_SECONDS", 30, low=0, high=86400),
             gateway_timeout_seconds=_int(env, "GATEWAY_TIMEOUT_SECONDS", 120, low=1, high=3600),
+            catalog_version_check_seconds=_float(env, "CATALOG_VERSION_CHECK_SECONDS", 1.0, low=0, high=60),
+            prerender_dir=_path(env, "PRERENDER_DIR", None) if _raw(env, "PRERENDER_DIR") else None,
             catalog_kek=_catalog_kek(env, app_env),
             **_remote_catalog(env),
             catalog_signing_key=_secret_or_file(env, "CATALOG_SIGNING_KEY"),

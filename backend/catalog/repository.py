@@ -72,14 +72,44 @@ def record_values(row: CatalogRow) -> dict:
     }
 
 
+_ROW_COLUMNS = (
+    Provider.slug, CatalogModel.provider_model_id, CatalogModel.model_name, CatalogModel.family,
+    CatalogModel.components, CatalogModel.unit, CatalogModel.pricing_prompt,
+    CatalogModel.pricing_completion, CatalogModel.pricing_cache_read, CatalogModel.pricing_cache_write,
+    CatalogModel.pricing_unknown, CatalogModel.context_length, CatalogModel.max_output_tokens,
+    CatalogModel.modality, CatalogModel.input_modalities, CatalogModel.output_modalities,
+    CatalogModel.supports_streaming, CatalogModel.supports_vision, CatalogModel.supports_tools,
+    CatalogModel.supports_reasoning, CatalogModel.base_url, CatalogModel.notes,
+    CatalogModel.deprecated_on, CatalogModel.source,
+)
+
+
+def _row_from_tuple(values: tuple) -> CatalogRow:
+    (provider, model, model_name, family, components, unit, prompt, completion, cache_read,
+     cache_write, unknown, context, max_output, modality, inputs, outputs, streaming, vision, tools,
+     reasoning, base_url, notes, deprecated_on, source) = values
+    return CatalogRow(
+        provider=provider, model=model, model_name=model_name, family=family,
+        components=_split(components), unit=unit, pricing_prompt=prompt,
+        pricing_completion=completion, pricing_cache_read=cache_read, pricing_cache_write=cache_write,
+        pricing_unknown=unknown, context_length=context, max_output_tokens=max_output,
+        modality=modality, input_modalities=_split(inputs), output_modalities=_split(outputs),
+        supports_streaming=streaming, supports_vision=vision, supports_tools=tools,
+        supports_reasoning=reasoning, base_url=base_url, notes=notes, deprecated_on=deprecated_on,
+        source=source,
+    )
+
+
 def load_stored_rows(provider_slugs: Iterable[str] | None = None) -> dict[RowKey, CatalogRow]:
     """Every stored row (deprecated included), optionally for some providers only."""
-    query = CatalogModel.select(CatalogModel, Provider.slug).join(Provider)
+    # Plain tuples (each column still through its field's converter), not model instances: a
+    # sync or publish loads the whole catalog, and instances cost several times as much.
+    query = CatalogModel.select(*_ROW_COLUMNS).join(Provider)
     if provider_slugs is not None:
         query = query.where(Provider.slug.in_(list(provider_slugs)))
     rows = {}
-    for record in query.objects():
-        row = row_from_record(record, record.slug)
+    for values in query.tuples().iterator():
+        row = _row_from_tuple(values)
         rows[row.key] = row
     return rows
 

@@ -10,6 +10,7 @@ from backend.config import Config
 from backend.errors import Conflict
 from backend.services.bundled import apply_catalog_file
 from backend.services.catalog_writes import catalog_paths
+from backend.services.prerender import publish_prerendered
 from backend.sources.registry import PROVIDERS
 from backend.store.db import write_transaction
 from backend.store.migrations import migrate_database
@@ -55,3 +56,4 @@ def prepare_database(config: Config) -> None:
         else:
             log.warning("no bundled catalog at %s; starting empty", config.bundled_catalog_path)
     publish_catalog(catalog_paths(config))
+    publish_prerendered(config)

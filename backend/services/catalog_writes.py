@@ -20,6 +20,7 @@ from backend.catalog.repository import current_version_string, load_stored_rows
 from backend.catalog.rows import CatalogRow
 from backend.config import Config
 from backend.errors import Conflict
+from backend.services.prerender import publish_prerendered
 from backend.store.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -98,5 +99,6 @@ def write_catalog(
             log.info("catalog changed while diffing; recomputing")
             continue
         publish_catalog(catalog_paths(config))
+        publish_prerendered(config)
         return WriteOutcome(diff, verdict, applied)
     raise Conflict("the catalog kept changing during this write; try again")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
 
-from backend.api.conditional import catalog_response
+from backend.api.conditional import catalog_reader, catalog_response, conditional_response
 from backend.api.extensions import Blueprint
 from backend.api.models.schemas import (
     CatalogArgsSchema,
@@ -17,7 +17,12 @@ from backend.api.models.schemas import (
     UpsertResponseSchema,
 )
 from backend.catalog.rows import COMPONENT_TYPES, row_to_document
-from backend.services.catalog_reads import provider_exists
+from backend.services.catalog_reads import (
+    catalog_body,
+    provider_exists,
+    provider_names_body,
+    rows_body,
+)
 from backend.services.upsert import upsert_model
 
 blp = Blueprint(
@@ -25,12 +30,59 @@ blp = Blueprint(
     description="The model catalog: who offers each model, its API name, prices and capabilities.",
 )
 
+# Instances, not classes: webargs would build a new schema for every request from a class.
+CATALOG_ARGS = CatalogArgsSchema()
+LIST_ARGS = ListArgsSchema()
+CATALOG_DEFAULTS = CATALOG_ARGS.load({})
 NOT_MODIFIED = {"description": "Not modified: the catalog still matches If-None-Match"}
+
+
+def _catalog(args: dict) -> Response:
+    filters = {
+        "provider": args.get("provider"),
+        "component": args.get("type"),
+        "query": args.get("q"),
+        "include_deprecated": args["include_deprecated"],
+    }
+    key = ("catalog", *sorted(filters.items()))
+    return catalog_response(key, lambda snap: catalog_body(snap, **filters))
+
+
+def _rows_of_type(component: str, include: bool) -> Response:
+    return catalog_response(
+        ("by-type", component, include),
+        lambda snap: rows_body(snap, component=component, include_deprecated=include),
+    )
+
+
+def _provider_names(include: bool) -> Response:
+    return catalog_response(
+        ("providers", include), lambda snap: provider_names_body(snap, include_deprecated=include)
+    )
+
+
+@blp.before_request
+def answer_polled_reads_from_cache():
+    """The URLs clients poll, bare (no query string), answered before argument parsing.
+
+    An empty query string parses to the defaults, so the answer is the view's own, minus the
+    cost of parsing; anything else (filters, an unknown type) goes on to the view.
+    """
+    if request.query_string or request.method not in ("GET", "HEAD"):
+        return None
+    if request.endpoint == "models.Catalog":
+        return _catalog(CATALOG_DEFAULTS)
+    if request.endpoint == "models.CatalogProviders":
+        return _provider_names(False)
+    if request.endpoint == "models.CatalogByType":
+        component = request.view_args["component_type"].upper()
+        return _rows_of_type(component, False) if component in COMPONENT_TYPES else None
+    return None
 
 
 @blp.route("")
 class Catalog(MethodView):
-    @blp.arguments(CatalogArgsSchema, location="query")
+    @blp.arguments(CATALOG_ARGS, location="query")
     @blp.response(200, CatalogResponseSchema)
     @blp.alt_response(304, **NOT_MODIFIED)
     def get(self, args):
@@ -38,19 +90,12 @@ class Catalog(MethodView):
 
         Deprecated rows are left out unless `include_deprecated=true`.
         """
-        filters = {
-            "provider": args.get("provider"),
-            "component": args.get("type"),
-            "query": args.get("q"),
-            "include_deprecated": args["include_deprecated"],
-        }
-        key = ("catalog", *sorted(filters.items()))
-        return catalog_response(key, lambda snap: snap.document(snap.select(**filters)))
+        return _catalog(args)
 
 
 @blp.route("/by-type/<string:component_type>")
 class CatalogByType(MethodView):
-    @blp.arguments(ListArgsSchema, location="query")
+    @blp.arguments(LIST_ARGS, location="query")
     @blp.response(200, ModelRowSchema(many=True))
     @blp.alt_response(304, **NOT_MODIFIED)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -60,46 +105,35 @@ class CatalogByType(MethodView):
         if component not in COMPONENT_TYPES:
             abort(404, message=f"unknown component type {component_type!r}; "
                                f"use one of {', '.join(COMPONENT_TYPES)}")
-        include = args["include_deprecated"]
-        return catalog_response(
-            ("by-type", component, include),
-            lambda snap: [row_to_document(r) for r in snap.select(
-                component=component, include_deprecated=include)],
-        )
+        return _rows_of_type(component, args["include_deprecated"])
 
 
 @blp.route("/providers")
 class CatalogProviders(MethodView):
-    @blp.arguments(ListArgsSchema, location="query")
+    @blp.arguments(LIST_ARGS, location="query")
     @blp.response(200, {"type": "array", "items": {"type": "string"}})
     @blp.alt_response(304, **NOT_MODIFIED)
     def get(self, args):
         """Provider keys that have catalog rows"""
-        include = args["include_deprecated"]
-        return catalog_response(
-            ("providers", include),
-            lambda snap: sorted({r.provider for r in snap.select(include_deprecated=include)}),
-        )
+        return _provider_names(args["include_deprecated"])
 
 
 @blp.route("/providers/<string:provider>")
 class CatalogProviderRows(MethodView):
-    @blp.arguments(ListArgsSchema, location="query")
+    @blp.arguments(LIST_ARGS, location="query")
     @blp.response(200, ModelRowSchema(many=True))
     @blp.alt_response(304, **NOT_MODIFIED)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, provider):
         """One provider's rows"""
         include = args["include_deprecated"]
-        response = catalog_response(
+        rendered = catalog_reader().render(
             ("provider", provider, include),
-            lambda snap: [row_to_document(r) for r in snap.select(
-                provider=provider, include_deprecated=include)],
+            lambda snap: rows_body(snap, provider=provider, include_deprecated=include),
         )
-        if response.status_code == 200 and response.get_data() == b"[]" and not provider_exists(
-                provider):
+        if rendered.body == b"[]" and not provider_exists(provider):
             abort(404, message=f"unknown provider {provider!r}")
-        return response
+        return conditional_response(rendered)
 
 
 @blp.route("/upsert")

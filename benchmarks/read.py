@@ -1,0 +1,276 @@
+"""Read benchmark: our ``/api/models`` under production gunicorn on PostgreSQL, beside its floors.
+
+Four servers run at once, each answering the same bytes:
+- ``ours``: ``backend.wsgi:app`` under docker/gunicorn.conf.py on the benchmark's own database;
+- ``framework floor``: a bare Flask app (benchmarks/floor_app.py) under the same gunicorn settings,
+  returning our captured bytes and ETags from memory;
+- ``machine floor``: nginx serving those bytes as static files, ``gzip_static`` and ``etag on``;
+- ``edge``: docker/nginx/edge.conf in front of our gunicorn, serving the pre-rendered files.
+
+Each scenario is measured with wrk at 32 connections, in rounds that alternate the servers; the
+best round of each counts. Usage: ``python -m benchmarks.read [--rows 5000] [--seconds 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import gzip
+import os
+import secrets
+import shutil
+import urllib.request
+from pathlib import Path
+
+import orjson
+
+from benchmarks.common import (
+    RESULTS_DIR,
+    ROOT,
+    drop_database,
+    ensure_tools,
+    free_port,
+    fresh_database,
+    gunicorn_command,
+    machine_conditions,
+    print_table,
+    run_wrk,
+    running,
+    synthetic_rows,
+    write_report,
+)
+
+DATABASE = "mc_bench_read"
+WORK = RESULTS_DIR / "read"
+EDGE_CONF = ROOT / "docker" / "nginx" / "edge.conf"
+ENDPOINTS = {"catalog": "/api/models", "by-type GEN": "/api/models/by-type/GEN"}
+GZIP = {"Accept-Encoding": "gzip"}
+
+MACHINE_FLOOR_CONF = """
+worker_processes auto;
+pid {work}/nginx-floor.pid;
+error_log {work}/nginx-floor.error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    default_type application/json;
+    gzip_static on;
+    gzip_vary on;
+    etag on;
+    add_header Cache-Control no-cache;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        location = /healthz {{ return 200 "ok"; }}
+        location = /api/models {{ try_files /api/models.json =404; }}
+        location /api/models/ {{ try_files $uri.json =404; }}
+    }}
+}}
+"""
+
+EDGE_MAIN_CONF = """
+worker_processes auto;
+pid {work}/nginx-edge.pid;
+error_log {work}/nginx-edge.error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    include /etc/nginx/mime.types;
+    include {site};
+}}
+"""
+
+
+def app_environment(database_url: str) -> dict[str, str]:
+    return {
+        "APP_ENV": "production",
+        "DATABASE_URL": database_url,
+        "ADMIN_API_KEY": secrets.token_hex(16),
+        "CATALOG_KEK": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "CATALOG_PATH": str(WORK / "data" / "models.json"),
+        "CATALOG_MIRROR_PATH": str(WORK / "public" / "models.json"),
+        "BUNDLED_CATALOG_PATH": str(WORK / "bundled.json"),
+        "PRERENDER_DIR": str(WORK / "prerender"),
+        "VAR_DIR": str(WORK / "var"),
+        "LOG_LEVEL": "WARNING",
+        "SCHEDULER_ENABLED": "false",
+        # As the production image sets it: request metrics aggregated across workers.
+        "PROMETHEUS_MULTIPROC_DIR": str(WORK / "prometheus"),
+    }
+
+
+def load_catalog(env: dict[str, str], rows: int) -> None:
+    """Write the synthetic catalog as the bundled file and let start-up apply it, once."""
+    from datetime import datetime
+
+    from backend.app import create_app
+    from backend.catalog.document import render_catalog_file
+    from backend.config import Config
+    from backend.store.db import db
+
+    bundled = Path(env["BUNDLED_CATALOG_PATH"])
+    bundled.parent.mkdir(parents=True, exist_ok=True)
+    document = render_catalog_file("2026.11.01", "bench", datetime(2026, 11, 1), synthetic_rows(rows))
+    bundled.write_bytes(document)
+    create_app(Config.from_env(env))
+    if hasattr(db.obj, "close_all"):
+        db.obj.close_all()
+
+
+def fetch(url: str, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.read(), dict(response.headers)
+
+
+def capture_responses(base: str, directory: Path) -> None:
+    """Keep our exact bytes and ETags for the floors."""
+    index = {}
+    for path in ENDPOINTS.values():
+        plain, plain_headers = fetch(base + path, {})
+        packed, packed_headers = fetch(base + path, GZIP)
+        if packed_headers.get("Content-Encoding") != "gzip":
+            # A server without gzip (the baseline before it had it): the floors still compress.
+            packed, packed_headers = gzip.compress(plain, mtime=0), plain_headers
+        stem = path.lstrip("/")
+        target = directory / f"{stem}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(plain)
+        target.with_name(target.name + ".gz").write_bytes(packed)
+        index[path] = {
+            "plain_file": f"{stem}.json", "gzip_file": f"{stem}.json.gz",
+            "etag": plain_headers["ETag"], "gzip_etag": packed_headers["ETag"],
+        }
+    (directory / "responses.json").write_bytes(orjson.dumps(index))
+
+
+@contextlib.contextmanager
+def nginx(config_text: str, name: str, port: int, ready_path: str = "/healthz"):
+    config = WORK / f"{name}.conf"
+    config.write_text(config_text)
+    with running(["nginx", "-c", str(config), "-g", "daemon off;"], ready_url=f"http://127.0.0.1:{port}{ready_path}",
+                 log=WORK / f"{name}.log") as process:
+        yield process
+
+
+def edge_site(port: int, app_port: int) -> Path:
+    """docker/nginx/edge.conf with this run's prerender directory and upstream."""
+    text = EDGE_CONF.read_text()
+    text = text.replace("${PRERENDER_DIR}", str(WORK / "prerender")).replace(
+        "${APP_UPSTREAM}", f"127.0.0.1:{app_port}").replace("${EDGE_PORT}", str(port))
+    site = WORK / "edge-site.conf"
+    site.write_text(text)
+    return site
+
+
+def scenarios(etags: dict[str, str]) -> dict[str, tuple[str, dict[str, str]]]:
+    return {
+        "GET /api/models (gzip)": ("/api/models", GZIP),
+        "GET /api/models/by-type/GEN (gzip)": ("/api/models/by-type/GEN", GZIP),
+        "conditional GET /api/models -> 304": (
+            "/api/models", {**GZIP, "If-None-Match": etags["/api/models"]}),
+    }
+
+
+def current_etag(base: str, path: str) -> str:
+    return fetch(base + path, GZIP)[1]["ETag"]
+
+
+def measure(servers: dict[str, str], *, seconds: int, rounds: int) -> dict[str, dict[str, dict]]:
+    results: dict[str, dict[str, dict]] = {}
+    for server, base in servers.items():
+        etags = {"/api/models": current_etag(base, "/api/models")}
+        for scenario, (path, headers) in scenarios(etags).items():
+            run_wrk(base + path, headers=headers, seconds=1)  # warm every worker
+            results.setdefault(scenario, {})[server] = {"path": path, "headers": headers, "runs": []}
+    for _ in range(rounds):
+        for scenario, by_server in results.items():
+            for server, entry in by_server.items():
+                outcome = run_wrk(servers[server] + entry["path"], headers=entry["headers"], seconds=seconds)
+                entry["runs"].append(outcome)
+                print(f"  {scenario:<38} {server:<16} {outcome.rps:>10,.0f} req/s  "
+                      f"p50 {outcome.p50_ms:.2f} ms  p99 {outcome.p99_ms:.2f} ms", flush=True)
+    return {
+        scenario: {server: _best(entry["runs"]) for server, entry in by_server.items()}
+        for scenario, by_server in results.items()
+    }
+
+
+def _best(runs) -> dict:
+    best = max(runs, key=lambda run: run.rps)
+    if best.errors or best.bad_status:
+        raise RuntimeError(f"wrk saw errors or bad statuses: {best}")
+    return {"rps": round(best.rps, 1), "p50_ms": round(best.p50_ms, 3), "p99_ms": round(best.p99_ms, 3),
+            "bytes_per_response": round(best.bytes_per_request), "rounds": [round(r.rps, 1) for r in runs]}
+
+
+def report(figures: dict, rows: int, body_sizes: dict) -> dict:
+    table = []
+    for scenario, by_server in figures.items():
+        ours = by_server["ours"]["rps"]
+        framework = by_server["framework floor"]["rps"]
+        machine = by_server["machine floor"]["rps"]
+        by_server["ours"]["ratio_to_framework_floor"] = round(ours / framework, 3)
+        by_server["ours"]["ratio_to_machine_floor"] = round(ours / machine, 3)
+        if "edge" in by_server:
+            by_server["edge"]["ratio_to_machine_floor"] = round(by_server["edge"]["rps"] / machine, 3)
+        for server, figure in by_server.items():
+            ratio = ""
+            if "ratio_to_framework_floor" in figure:
+                ratio = f"{figure['ratio_to_framework_floor']:.2f} of framework, "
+            if "ratio_to_machine_floor" in figure:
+                ratio += f"{figure['ratio_to_machine_floor']:.2f} of machine"
+            table.append([scenario, server, figure["rps"], figure["p50_ms"], figure["p99_ms"], ratio])
+    columns = ["scenario", "server", "req/s", "p50 ms", "p99 ms", "ratio"]
+    print_table(f"read: {rows} catalog rows, wrk -t2 -c32", columns, table)
+    return {"benchmark": "read", "rows": rows, "body_bytes": body_sizes, "machine": machine_conditions(),
+            "figures": figures}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_READ_ROWS", 5000)))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 5)))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 2)))
+    args = parser.parse_args()
+    ensure_tools("wrk", "nginx")
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    env = app_environment(fresh_database(DATABASE))
+    print(f"loading {args.rows} synthetic rows into PostgreSQL…", flush=True)
+    load_catalog(env, args.rows)
+    ports = {name: free_port() for name in ("ours", "framework", "machine", "edge")}
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(running(gunicorn_command("backend.wsgi:app", ports["ours"]), env=env,
+                                    ready_url=f"http://127.0.0.1:{ports['ours']}/api/models/providers",
+                                    log=WORK / "ours.log"))
+        ours = f"http://127.0.0.1:{ports['ours']}"
+        floor_dir = WORK / "floor"
+        capture_responses(ours, floor_dir)
+        body_sizes = {path: {"plain": (floor_dir / f"{path.lstrip('/')}.json").stat().st_size,
+                             "gzip": (floor_dir / f"{path.lstrip('/')}.json.gz").stat().st_size}
+                      for path in ENDPOINTS.values()}
+        stack.enter_context(running(gunicorn_command("benchmarks.floor_app:app", ports["framework"]),
+                                    env={**env, "BENCH_FLOOR_DIR": str(floor_dir)},
+                                    ready_url=f"http://127.0.0.1:{ports['framework']}/healthz",
+                                    log=WORK / "framework.log"))
+        stack.enter_context(nginx(MACHINE_FLOOR_CONF.format(work=WORK, port=ports["machine"], root=floor_dir),
+                                  "nginx-floor", ports["machine"]))
+        servers = {"ours": ours, "framework floor": f"http://127.0.0.1:{ports['framework']}",
+                   "machine floor": f"http://127.0.0.1:{ports['machine']}"}
+        if EDGE_CONF.exists():
+            site = edge_site(ports["edge"], ports["ours"])
+            edge_conf = EDGE_MAIN_CONF.format(work=WORK, site=site)
+            stack.enter_context(nginx(edge_conf, "nginx-edge", ports["edge"], "/api/models/providers"))
+            servers["edge"] = f"http://127.0.0.1:{ports['edge']}"
+        figures = measure(servers, seconds=args.seconds, rounds=args.rounds)
+    drop_database(DATABASE)
+    write_report("read", report(figures, args.rows, body_sizes))
+
+
+if __name__ == "__main__":
+    main()
