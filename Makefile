@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast test-browser lint clean
+.PHONY: install run test test-fast test-browser lint clean bench
 
 install: $(STAMP)
 
@@ -21,6 +21,12 @@ run: install
 test: install
 	$(PY) -m pytest
 	node --test frontend/tests/
+
+# Benchmarks against their floors (docs/performance.md); installs Debian's wrk and nginx if missing.
+bench: install
+	$(PY) -m benchmarks.read
+	$(PY) -m benchmarks.sync
+	$(PY) -m benchmarks.preview
 
 lint: install
 	$(PY) -m ruff check backend tests scripts
