@@ -10,6 +10,7 @@ from flask import Flask, g
 from backend.api.catalog_admin.routes import blp as catalog_admin_blp
 from backend.api.catalog_feed.routes import blp as catalog_feed_blp
 from backend.api.console import console
+from backend.api.converters import DatabaseIdConverter
 from backend.api.extensions import Api
 from backend.api.facades.access import blp as access_blp
 from backend.api.facades.routes import blp as facades_blp
@@ -43,6 +44,7 @@ def create_app(config: Config | None = None) -> Flask:
     keyring = load_keyring(config)  # fails fast on a missing or malformed KEK
     app = Flask(__name__, static_folder=None)
     app.json = ExactJSONProvider(app)
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     app.config.update(
         CATALOG=config,
         API_TITLE="Model Catalog",

@@ -11,7 +11,7 @@ import pytest
 from backend.catalog.rows import CatalogRow
 from backend.services.catalog_writes import write_catalog
 from backend.services.prerender import CURRENT, current_version_of, prerender_catalog
-from tests.conftest import SMALL_CATALOG_VERSION
+from tests.conftest import SMALL_CATALOG_VERSION, small_catalog_rows, write_catalog_fixture
 
 PAGES = {
     "api/models.json": "/api/models",
@@ -56,6 +56,18 @@ def test_a_new_version_replaces_the_files_with_a_later_stamp(bundled_catalog, cl
     # nginx's ETag is mtime + size: a strictly later stamp means a new ETag for every file.
     assert catalog.stat().st_mtime > first_stamp
     assert (prerender_dir / CURRENT / "api/models.json.gz").stat().st_mtime > first_stamp
+
+
+def test_a_reviewed_catalog_apply_is_prerendered_too(bundled_catalog, client, admin_headers,
+                                                    prerender_dir):
+    write_catalog_fixture(bundled_catalog, [*small_catalog_rows(), new_row("gpt-9")],
+                          version="2026.08.05")
+    shown = client.post("/admin/catalog/preview", json={"source": "bundled"}, headers=admin_headers)
+    applied = client.post("/admin/catalog/apply", json={"preview_id": shown.get_json()["id"]},
+                          headers=admin_headers)
+    assert applied.status_code == 200, applied.get_json()
+    assert current_version_of(prerender_dir) == "2026.08.05"
+    assert b'"gpt-9"' in (prerender_dir / CURRENT / "api/models.json").read_bytes()
 
 
 def test_only_the_current_and_two_previous_versions_are_kept(bundled_catalog, app, config,

@@ -34,6 +34,19 @@ class ExactJSONParser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ExactJSONParser()
 
+    def arguments(self, schema, *, location="json", **kwargs):
+        """flask-smorest's, also documenting the 400 a JSON body that does not parse answers."""
+        document = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return document
+
+        def decorator(func):
+            wrapper = document(func)
+            wrapper._apidoc["arguments"]["responses"][400] = "BAD_REQUEST"
+            return wrapper
+
+        return decorator
+
     def admin_required(self, func):
         """Require ``Authorization: Bearer $ADMIN_API_KEY``; documents the 401 and the scheme."""
 

@@ -26,6 +26,7 @@ from backend.catalog.versions import is_newer
 from backend.config import Config
 from backend.errors import Conflict, Invalid, NotFound
 from backend.services.catalog_writes import catalog_paths
+from backend.services.prerender import publish_prerendered
 from backend.services.remote_feed import pending_feed, pending_feed_bytes
 from backend.services.runs import finish_run, start_run
 from backend.store.review_tables import CatalogPreview, RemoteFeedFetch
@@ -158,6 +159,7 @@ def apply_preview(config: Config, record: CatalogPreview, *, trigger: str = "api
         finish_run(run, "failed", error=str(error), details=_run_details(config, record))
         raise
     publish_catalog(catalog_paths(config))
+    publish_prerendered(config)
     finish_run(run, "success", diff=diff, version=applied.version,
                details=_run_details(config, record), models_fetched=len(candidate.rows),
                models_transformed=len(candidate.rows))

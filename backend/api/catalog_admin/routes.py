@@ -102,6 +102,8 @@ class RemoteFetch(MethodView):
     @blp.admin_required
     @blp.response(200, FeedFetchSchema)
     @blp.alt_response(502, response="DEFAULT_ERROR", description="the feed was rejected; see reason")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY",
+                      description="the remote catalog is not enabled (ENABLE_REMOTE_CATALOG)")
     def post(self):
         """Download and verify the signed remote feed now
 

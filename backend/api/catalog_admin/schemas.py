@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from backend.api.fields import UtcDateTime
 from backend.catalog.versions import VERSION_PATTERN
 from backend.services.catalog_review import SOURCES
 
@@ -13,7 +14,7 @@ VERSION = validate.Regexp(VERSION_PATTERN, error="must be a catalog version (YYY
 
 class LastAppliedSchema(ma.Schema):
     version = fields.String()
-    at = fields.DateTime()
+    at = UtcDateTime()
     kind = fields.String(allow_none=True, metadata={"description": "apply, revert, sync, upsert…"})
     trigger = fields.String(allow_none=True, metadata={"description": "api, schedule, startup…"})
     origin = fields.String(allow_none=True, metadata={"description": "bundled, the feed URL, …"})
@@ -27,8 +28,8 @@ class FeedFetchSchema(ma.Schema):
     message = fields.String()
     version = fields.String(allow_none=True)
     key_id = fields.String(allow_none=True)
-    expires_at = fields.DateTime(allow_none=True)
-    fetched_at = fields.DateTime()
+    expires_at = UtcDateTime(allow_none=True)
+    fetched_at = UtcDateTime()
     trigger = fields.String()
 
 
@@ -90,7 +91,7 @@ class PreviewSchema(ma.Schema):
     candidate_version = fields.String()
     base_version = fields.String(allow_none=True)
     revert_to = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     rows_changed = fields.Integer()
     new = fields.List(fields.Nested(EntrySchema))
@@ -121,7 +122,7 @@ class CatalogVersionSchema(ma.Schema):
     version = fields.String()
     source = fields.String()
     trigger = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     rows_new = fields.Integer()
     rows_updated = fields.Integer()
     rows_deprecated = fields.Integer()

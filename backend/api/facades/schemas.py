@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from backend.api.fields import UtcDateTime
+
 DECIMAL = {"as_string": False, "allow_nan": False}
 
 
@@ -33,8 +35,8 @@ class FacadeSchema(ma.Schema):
     status = fields.String(required=True, metadata={"description": "draft, active or disabled"})
     routing = fields.String(required=True, metadata={"description": "Always failover"})
     backend_count = fields.Integer(required=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class BackendInputSchema(ma.Schema):
@@ -90,9 +92,9 @@ class DefaultsSchema(ma.Schema):
 
 
 class BackendHealthSchema(ma.Schema):
-    cooling_down_until = fields.DateTime(allow_none=True)
+    cooling_down_until = UtcDateTime(allow_none=True)
     last_error = fields.String(allow_none=True)
-    last_failed_at = fields.DateTime(allow_none=True)
+    last_failed_at = UtcDateTime(allow_none=True)
 
 
 class BackendSchema(ma.Schema):
@@ -103,8 +105,8 @@ class BackendSchema(ma.Schema):
     pricing = fields.Nested(PricingSchema, metadata={"description": "USD per 1M tokens"})
     defaults = fields.Nested(DefaultsSchema)
     health = fields.Nested(BackendHealthSchema)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class SkippedBackendSchema(ma.Schema):
@@ -154,9 +156,9 @@ class ClientKeySchema(ma.Schema):
     facades = fields.List(fields.String(), allow_none=True,
                           metadata={"description": "Granted facades; null = every facade"})
     revoked = fields.Boolean()
-    revoked_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
-    last_used_at = fields.DateTime(allow_none=True)
+    revoked_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
+    last_used_at = UtcDateTime(allow_none=True)
 
 
 class IssuedKeySchema(ClientKeySchema):

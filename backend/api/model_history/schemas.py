@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time
 import marshmallow as ma
 from marshmallow import fields
 
+from backend.api.fields import UtcDateTime
+
 
 class InstantField(fields.Field):
     """An ISO date (its end, UTC) or an ISO date-time (UTC unless it names an offset)."""
@@ -40,12 +42,12 @@ class HistoryChangeSchema(ma.Schema):
 
 class HistoryVersionSchema(ma.Schema):
     version = fields.String()
-    changed_at = fields.DateTime()
+    changed_at = UtcDateTime()
     changes = fields.List(fields.Nested(HistoryChangeSchema))
 
 
 class HistorySchema(ma.Schema):
     provider = fields.String()
     model = fields.String()
-    first_seen_at = fields.DateTime()
+    first_seen_at = UtcDateTime()
     versions = fields.List(fields.Nested(HistoryVersionSchema))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields
 
+from backend.api.fields import UtcDateTime
+
 
 class SyncArgsSchema(ma.Schema):
     dry_run = fields.Boolean(load_default=False, metadata={
@@ -88,8 +90,8 @@ class RunSummarySchema(ma.Schema):
     run_id = fields.String(required=True)
     status = fields.String(required=True)
     trigger = fields.String(required=True)
-    started_at = fields.DateTime(required=True)
-    finished_at = fields.DateTime(allow_none=True)
+    started_at = UtcDateTime(required=True)
+    finished_at = UtcDateTime(allow_none=True)
     error = fields.String(allow_none=True)
     models_fetched = fields.Integer(required=True)
     models_transformed = fields.Integer(required=True)
@@ -111,6 +113,6 @@ class ProviderStatusSchema(ma.Schema):
 
 class SyncStatusSchema(ma.Schema):
     catalog_version = fields.String(allow_none=True)
-    catalog_updated_at = fields.DateTime(allow_none=True)
+    catalog_updated_at = UtcDateTime(allow_none=True)
     catalog_age_seconds = fields.Integer(allow_none=True)
     providers = fields.List(fields.Nested(ProviderStatusSchema), required=True)

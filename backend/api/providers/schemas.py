@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from backend.api.fields import UtcDateTime
 from backend.services.providers import CONFIG_FIELDS, PROVIDER_KINDS, STATUSES
 
 PRICE = {"as_string": False, "allow_nan": False, "validate": validate.Range(min=0)}
@@ -64,10 +65,10 @@ class ProviderSchema(ma.Schema):
     origin = fields.String(metadata={"description": "registry (seeded) or admin"})
     has_credential = fields.Boolean()
     credential_prefix = fields.String(allow_none=True, metadata={"example": "sk-p…"})
-    credential_updated_at = fields.DateTime(allow_none=True)
+    credential_updated_at = UtcDateTime(allow_none=True)
     api_key_env = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class KindFieldSchema(ma.Schema):
@@ -141,8 +142,8 @@ class ProviderModelSchema(ma.Schema):
     drift = fields.Dict(keys=fields.String(), values=fields.Nested(DriftValueSchema))
     has_drift = fields.Boolean()
     catalog_deprecated_on = fields.Date(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class ProviderModelWithProviderSchema(ProviderModelSchema):
