@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from backend.catalog.rows import CatalogRow, RowKey
+from backend.store.db import db, is_postgres
 from backend.store.tables import CatalogModel, CatalogVersion, Provider
 
 _LIST_SEPARATOR = ","
@@ -84,14 +86,19 @@ _ROW_COLUMNS = (
 )
 
 
+def _price(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.normalize()
+
+
 def _row_from_tuple(values: tuple) -> CatalogRow:
     (provider, model, model_name, family, components, unit, prompt, completion, cache_read,
      cache_write, unknown, context, max_output, modality, inputs, outputs, streaming, vision, tools,
      reasoning, base_url, notes, deprecated_on, source) = values
     return CatalogRow(
         provider=provider, model=model, model_name=model_name, family=family,
-        components=_split(components), unit=unit, pricing_prompt=prompt,
-        pricing_completion=completion, pricing_cache_read=cache_read, pricing_cache_write=cache_write,
+        components=_split(components), unit=unit, pricing_prompt=_price(prompt),
+        pricing_completion=_price(completion), pricing_cache_read=_price(cache_read),
+        pricing_cache_write=_price(cache_write),
         pricing_unknown=unknown, context_length=context, max_output_tokens=max_output,
         modality=modality, input_modalities=_split(inputs), output_modalities=_split(outputs),
         supports_streaming=streaming, supports_vision=vision, supports_tools=tools,
@@ -102,13 +109,19 @@ def _row_from_tuple(values: tuple) -> CatalogRow:
 
 def load_stored_rows(provider_slugs: Iterable[str] | None = None) -> dict[RowKey, CatalogRow]:
     """Every stored row (deprecated included), optionally for some providers only."""
-    # Plain tuples (each column still through its field's converter), not model instances: a
-    # sync or publish loads the whole catalog, and instances cost several times as much.
+    # Plain tuples, not model instances: a sync, a preview or a publish loads the whole catalog,
+    # and instances cost several times as much.
     query = CatalogModel.select(*_ROW_COLUMNS).join(Provider)
     if provider_slugs is not None:
         query = query.where(Provider.slug.in_(list(provider_slugs)))
+    if is_postgres():
+        # psycopg2 already returns Decimal, bool, date and int: skip peewee's column converters.
+        sql, params = query.sql()
+        records = db.execute_sql(sql, params)
+    else:
+        records = query.tuples().iterator()
     rows = {}
-    for values in query.tuples().iterator():
+    for values in records:
         row = _row_from_tuple(values)
         rows[row.key] = row
     return rows
