@@ -161,7 +161,7 @@ def edge_site(port: int, app_port: int) -> Path:
     """docker/nginx/edge.conf with this run's prerender directory and upstream."""
     text = EDGE_CONF.read_text()
     text = text.replace("${PRERENDER_DIR}", str(WORK / "prerender")).replace(
-        "${APP_UPSTREAM}", f"127.0.0.1:{app_port}").replace("${EDGE_PORT}", str(port))
+        "${APP_UPSTREAM}", f"127.0.0.1:{app_port}").replace("${EDGE_PORT}", f"127.0.0.1:{port}")
     site = WORK / "edge-site.conf"
     site.write_text(text)
     return site
