@@ -47,6 +47,7 @@ class Config:
     scheduler_enabled: bool = True
     refresh_schedule: str = "0 3 * * *"
     sync_schedule: str = "30 3 * * *"
+    remote_catalog_schedule: str = "15 * * * *"
     sync_providers: tuple[str, ...] = ()  # empty = every configured provider
     scheduler_misfire_grace: int = 6 * 3600
     # Outbound HTTP to upstream sources (backend.sources.http): seconds, bytes, attempts.
@@ -73,6 +74,10 @@ class Config:
     catalog_sync_pubkeys: tuple[str, ...] = ()
     catalog_signing_key: str | None = field(default=None, repr=False)
     catalog_feed_ttl_days: int = 90
+    # Requests to admin routes per client address (flask-limiter), counted in this storage:
+    # memory:// is per process; redis://host:6379 shares the count between workers and instances.
+    admin_rate_limit: str = "120/minute"
+    ratelimit_storage_uri: str = "memory://"
     # <SLUG>_API_KEY / <SLUG>_BASE_URL overrides, kept as read so sources can look them up.
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -110,6 +115,7 @@ class Config:
             scheduler_enabled=_bool(env, "SCHEDULER_ENABLED", True),
             refresh_schedule=_schedule(env, "REFRESH_SCHEDULE", cls.refresh_schedule),
             sync_schedule=_schedule(env, "SYNC_SCHEDULE", cls.sync_schedule),
+            remote_catalog_schedule=_schedule(env, "REMOTE_CATALOG_SCHEDULE", cls.remote_catalog_schedule),
             sync_providers=_slug_list(env, "SYNC_PROVIDERS"),
             scheduler_misfire_grace=_int(env, "SCHEDULER_MISFIRE_GRACE_SECONDS", 6 * 3600,
                                          low=1, high=7 * 86400),
@@ -129,6 +135,8 @@ class Config:
             **_remote_catalog(env),
             catalog_signing_key=_secret_or_file(env, "CATALOG_SIGNING_KEY"),
             catalog_feed_ttl_days=_int(env, "CATALOG_FEED_TTL_DAYS", 90, low=1, high=3650),
+            admin_rate_limit=_rate_limit(env, "ADMIN_RATE_LIMIT", cls.admin_rate_limit),
+            ratelimit_storage_uri=_storage_uri(env, "RATELIMIT_STORAGE_URI", cls.ratelimit_storage_uri),
             environ=env,
         )
 
@@ -196,6 +204,26 @@ def _url(env, name, default: str) -> str:
     value = _raw(env, name) or default
     if not value.startswith(("http://", "https://")):
         raise ConfigError(f"{name}={value!r} must be an http(s) URL")
+    return value
+
+
+def _rate_limit(env, name, default: str) -> str:
+    from limits import parse_many
+
+    value = _raw(env, name) or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a rate limit such as 120/minute") from None
+    return value
+
+
+def _storage_uri(env, name, default: str) -> str:
+    from limits.storage import SCHEMES
+
+    value = _raw(env, name) or default
+    if value.split("://", 1)[0] not in SCHEMES or "://" not in value:
+        raise ConfigError(f"{name}={value!r} is not a storage URI such as redis://127.0.0.1:6379")
     return value
 
 

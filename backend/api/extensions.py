@@ -15,6 +15,7 @@ from marshmallow import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from backend.api.auth import require_admin
+from backend.api.ratelimit import mark_admin_route
 
 
 class ExactJSONParser(FlaskParser):
@@ -48,14 +49,17 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
     def admin_required(self, func):
-        """Require ``Authorization: Bearer $ADMIN_API_KEY``; documents the 401 and the scheme."""
+        """Require ``Authorization: Bearer $ADMIN_API_KEY`` under the admin rate limit; documents
+        the 401, the 429 and the scheme."""
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             require_admin()
             return func(*args, **kwargs)
 
+        wrapper = mark_admin_route(wrapper)
         wrapper = self.alt_response(401, response="UNAUTHORIZED")(wrapper)
+        wrapper = self.alt_response(429, response="TOO_MANY_REQUESTS")(wrapper)
         return self.doc(security=[{"AdminKey": []}])(wrapper)
 
 

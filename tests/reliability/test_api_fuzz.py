@@ -11,10 +11,15 @@ is fuzzed without editing this file. Each operation gets schema-valid (positive)
 Operations that would reach an upstream (provider syncs, the remote feed) run with the network
 edge closed by ``responses``: an attempted call fails like an unreachable host, which such an
 operation must answer with its documented 502, never a 500.
+
+The ``/v1`` gateway is not in the OpenAPI document (it speaks OpenAI's wire format): its request
+validation is fuzzed here with generated JSON and raw bytes, against facades whose only backend is
+a closed local port, so nothing leaves the machine.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 
@@ -22,6 +27,7 @@ import pytest
 import responses
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
@@ -32,7 +38,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from backend.services.client_keys import create_client_key
 from tests.conftest import ADMIN_KEY
+from tests.gateway_fakes import make_facade, make_provider, make_provider_model
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 SLOW_EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_SLOW_EXAMPLES", "250"))
@@ -137,3 +145,68 @@ def test_every_operation_survives_generated_requests(fuzz_app, auth, capsys):
 def test_every_operation_survives_a_long_run_with_the_admin_key(fuzz_app, capsys):
     report = fuzz_every_operation(fuzz_app, ADMIN, SLOW_EXAMPLES_PER_OPERATION)
     assert_clean(report, "admin-key, long run", capsys)
+
+
+def json_bytes(value) -> bytes:
+    return json.dumps(value).encode()
+
+
+JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+NUMBERS = st.integers() | st.floats() | st.decimals(allow_nan=False, allow_infinity=False).map(float)
+MESSAGES = st.lists(st.fixed_dictionaries(
+    {"role": st.sampled_from(["user", "system", "assistant", "tool"]) | st.text(max_size=6),
+     "content": st.text() | JSON_VALUES}), max_size=3) | JSON_VALUES
+GATEWAY_FIELDS = {
+    "messages": MESSAGES,
+    "input": st.text() | st.lists(st.text(), max_size=3) | JSON_VALUES,
+    "stream": st.booleans() | JSON_VALUES,
+    "stream_options": st.fixed_dictionaries({"include_usage": st.booleans()}) | JSON_VALUES,
+    "temperature": NUMBERS | JSON_VALUES,
+    "max_tokens": NUMBERS | JSON_VALUES,
+    "top_p": NUMBERS | JSON_VALUES,
+    "stop": st.lists(st.text(), max_size=6) | JSON_VALUES,
+    "tools": JSON_VALUES,
+    "n": NUMBERS | JSON_VALUES,
+}
+GATEWAY_BODIES = st.one_of(
+    st.binary(max_size=64),
+    JSON_VALUES.map(json_bytes),
+    st.fixed_dictionaries(
+        {"model": st.sampled_from(["assistant", "embedder"])
+         | st.sampled_from(["missing", "", "ASSISTANT", "assistant\x00"]) | JSON_VALUES},
+        optional=GATEWAY_FIELDS,
+    ).map(json_bytes),
+)
+
+
+@pytest.fixture
+def gateway_token(store):
+    """A client key, a chat and an embedding facade whose one backend is a closed local port."""
+    closed = make_provider("Closed", "http://127.0.0.1:9/v1")
+    make_facade("assistant", make_provider_model(closed, "model-chat"))
+    make_facade("embedder", make_provider_model(closed, "model-emb", kind="embedding"),
+                kind="embedding")
+    return create_client_key("fuzz").token
+
+
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/embeddings"])
+def test_the_gateway_answers_generated_bodies_with_openai_shaped_errors(
+        client, gateway_token, path, capsys):
+    outcomes: dict[int, int] = {}
+
+    @given(body=GATEWAY_BODIES)
+    @settings(max_examples=EXAMPLES_PER_OPERATION * 8, deadline=None, database=None,
+              derandomize=True, suppress_health_check=list(HealthCheck))
+    def run(body):
+        response = client.post(path, data=body, content_type="application/json",
+                               headers={"Authorization": f"Bearer {gateway_token}"})
+        outcomes[response.status_code] = outcomes.get(response.status_code, 0) + 1
+        assert response.status_code in {400, 403, 404, 502}, response.data[:300]
+        error = response.get_json()["error"]
+        assert isinstance(error["message"], str) and isinstance(error["type"], str)
+
+    run()
+    with capsys.disabled():
+        print(f"\nfuzz[{path}]: {sum(outcomes.values())} requests, statuses {dict(sorted(outcomes.items()))}")
