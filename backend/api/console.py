@@ -2,7 +2,8 @@
 
 Only known console paths serve the page, so a mistyped API path still gets a JSON 404.
 Every console response carries a strict Content-Security-Policy: scripts and styles from this
-origin only, no inline script, no eval. The API docs page (flask-smorest's Swagger UI page at
+origin only, no inline script, no eval, and Trusted Types with no policy (no string ever reaches
+an HTML or script sink). The API docs page (flask-smorest's Swagger UI page at
 ``/api/docs``) gets its own policy: the same, plus its one inline start-up script by hash.
 """
 
@@ -49,6 +50,10 @@ def content_security_policy() -> str:
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'",
+        # The console never parses strings into DOM or code (Preact sets text and properties),
+        # so every string-to-script or string-to-HTML sink is refused outright.
+        "require-trusted-types-for 'script'",
+        "trusted-types 'none'",
     ])
 
 

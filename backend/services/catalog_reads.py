@@ -25,6 +25,7 @@ from backend.catalog.apply import local_write_generation
 from backend.catalog.document import encode_json
 from backend.catalog.repository import current_version, load_stored_rows
 from backend.catalog.rows import CatalogRow, row_to_document, sort_key
+from backend.store.db import read_snapshot
 from backend.store.tables import Provider
 
 
@@ -96,6 +97,20 @@ class RenderedBody:
 EMPTY = CatalogSnapshot(None, None, None, ())
 
 
+def load_snapshot() -> CatalogSnapshot:
+    """The current version and exactly its rows.
+
+    One read snapshot for both: a write committing between the two queries would otherwise
+    label one version's rows with another's number.
+    """
+    with read_snapshot():
+        latest = current_version()
+        rows = tuple(sorted(load_stored_rows().values(), key=sort_key))
+    if latest is None:
+        return EMPTY
+    return CatalogSnapshot(latest.version, latest.source, latest.created_at, rows)
+
+
 class CatalogReader:
     """Per-process cache of the current snapshot and of encoded responses, keyed by version."""
 
@@ -124,11 +139,7 @@ class CatalogReader:
             if self._snapshot.version == version:
                 self._checked_at, self._checked_generation = now, generation
                 return self._snapshot
-        rows = tuple(sorted(load_stored_rows().values(), key=sort_key))
-        snapshot = (
-            CatalogSnapshot(latest.version, latest.source, latest.created_at, rows)
-            if latest else EMPTY
-        )
+        snapshot = load_snapshot()
         with self._lock:
             self._snapshot = snapshot
             self._bodies.clear()

@@ -6,6 +6,7 @@ Refresh, provider sync, upsert and catalog apply all hand their candidate rows t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from backend.catalog.rows import CatalogRow
 from backend.config import Config
 from backend.errors import Conflict
 from backend.services.prerender import publish_prerendered
+from backend.store.db import write_transaction
 from backend.store.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -74,30 +76,35 @@ def write_catalog(
     """
     rows = list(candidate)
     provider_set = None if providers is None else sorted(set(providers))
-    for _ in range(CONFLICT_RETRIES):
-        base = current_version_string()
-        stored = load_stored_rows(provider_set)
-        diff = diff_catalog(
-            rows, stored, base_version=base, today=today or utcnow().date(),
-            in_scope=in_scope, deprecate=deprecate,
-        )
-        verdict = PASS
-        if fetched is not None:
-            verdict = guard_diff(
-                diff, fetched=fetched, max_deprecate_ratio=config.sync_max_deprecate_ratio
+    for attempt in range(CONFLICT_RETRIES):
+        # The last attempt diffs under the catalog write lock, so nothing can move its base: a
+        # writer that keeps losing the race to others still lands instead of answering 409.
+        locked = attempt == CONFLICT_RETRIES - 1
+        with write_transaction() if locked else contextlib.nullcontext():
+            base = current_version_string()
+            stored = load_stored_rows(provider_set)
+            diff = diff_catalog(
+                rows, stored, base_version=base, today=today or utcnow().date(),
+                in_scope=in_scope, deprecate=deprecate,
             )
-        if dry_run or diff.is_empty or (verdict.held and not force):
-            return WriteOutcome(diff, verdict, None, dry_run=dry_run)
-        try:
-            applied = apply_diff(
-                diff, source=source, trigger=trigger, today=today, version=version,
-                created_at=created_at,
-            )
-        except Conflict:
-            if version is not None:
-                raise
-            log.info("catalog changed while diffing; recomputing")
-            continue
+            verdict = PASS
+            if fetched is not None:
+                verdict = guard_diff(
+                    diff, fetched=fetched, max_deprecate_ratio=config.sync_max_deprecate_ratio
+                )
+            if dry_run or diff.is_empty or (verdict.held and not force):
+                return WriteOutcome(diff, verdict, None, dry_run=dry_run)
+            try:
+                applied = apply_diff(
+                    diff, source=source, trigger=trigger, today=today, version=version,
+                    created_at=created_at,
+                )
+            except Conflict:
+                if version is not None:
+                    raise
+                log.info("catalog changed while diffing; recomputing")
+                continue
+        # Published after the commit, so the files never run ahead of the database.
         publish_catalog(catalog_paths(config))
         publish_prerendered(config)
         return WriteOutcome(diff, verdict, applied)

@@ -78,3 +78,17 @@ def write_transaction() -> Iterator[None]:
     else:
         with db.atomic(lock_type="IMMEDIATE"):
             yield
+
+
+@contextlib.contextmanager
+def read_snapshot() -> Iterator[None]:
+    """A transaction whose reads all see one committed state (e.g. a version and its rows).
+
+    SQLite in WAL mode pins a deferred transaction's snapshot at its first read; PostgreSQL needs
+    REPEATABLE READ for that (READ COMMITTED takes a new snapshot for every statement).
+    """
+    outermost = db.transaction_depth() == 0
+    with db.atomic():
+        if outermost and is_postgres():
+            db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
