@@ -270,3 +270,19 @@ def test_the_cli_signs_a_catalog_file_that_a_consumer_accepts(tmp_path, feed_ser
     response = fetch(client, admin_headers)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["version"] == "2026.08.07"
+
+
+def test_the_scheduler_fetches_the_feed_only_when_remote_is_enabled(feed_server, app, config,
+                                                                     make_config, client,
+                                                                     admin_headers):
+    from backend.jobs.catalog_jobs import default_jobs
+    from backend.store.db import db
+
+    assert "remote-catalog" not in {job.name for job in default_jobs(make_config())}
+    job = {job.name: job for job in default_jobs(config)}["remote-catalog"]
+    feed_server.serve_feed(signed("2026.08.05"))
+    with db.connection_context():
+        assert job.run(config) == "accepted"
+    settings = client.get("/admin/catalog", headers=admin_headers).get_json()
+    assert settings["last_remote_fetch"]["status"] == "accepted"
+    assert settings["newer_available"] is True

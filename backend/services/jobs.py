@@ -17,6 +17,7 @@ T = TypeVar("T")
 # Lock names: one per job. Every provider sync shares one lock, like every refresh.
 REFRESH_JOB = "refresh"
 SYNC_JOB = "sync"
+REMOTE_CATALOG_JOB = "remote-catalog"
 
 
 def run_exclusively(name: str, operation: Callable[[], T]) -> T:

@@ -19,6 +19,7 @@ atomically; a run that changes nothing writes nothing) and leaves one ``sync_run
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from backend.catalog.diff import CatalogDiff
 from backend.catalog.repository import load_stored_rows
 from backend.catalog.rows import CatalogRow, RowKey
 from backend.config import Config
+from backend.logs import run_logger
 from backend.services.catalog_writes import write_catalog
 from backend.services.runs import finish_run, start_run
 from backend.sources.http import HttpSettings, UpstreamClient, safe_url
@@ -39,6 +41,8 @@ from backend.sources.openrouter import (
 )
 from backend.sources.registry import provider_spec
 from backend.store.tables import Provider
+
+log = logging.getLogger(__name__)
 
 # OpenRouter id prefix -> our provider slug.
 MANAGED_PREFIXES = {
@@ -185,10 +189,13 @@ def _refresh(
             created_at=created_at,
         )
     except Exception as exc:
-        finish_run(run, "failed", error=getattr(exc, "message", None) or str(exc),
-                   details={"feed": feed})
+        error = getattr(exc, "message", None) or str(exc)
+        finish_run(run, "failed", error=error, details={"feed": feed})
+        run_logger(log, run.run_id, feed=feed).warning("refresh failed: %s", error)
         raise
     version = outcome.applied.version if outcome.applied else None
+    run_logger(log, run.run_id, status=outcome.status, version=version,
+               **outcome.diff.counts()).info("refresh finished")
     finish_run(run, outcome.status, diff=outcome.diff, version=version,
                details={"feed": feed, "held_reason": outcome.verdict.reason},
                models_fetched=len(entries), models_transformed=len(candidates))

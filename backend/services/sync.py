@@ -30,6 +30,7 @@ from backend.config import Config
 from backend.crypto.credentials import stored_credential
 from backend.crypto.keyring import load_keyring
 from backend.errors import CatalogError, Conflict, Invalid, NotFound, UpstreamError
+from backend.logs import run_logger
 from backend.services.catalog_writes import WriteOutcome, write_catalog
 from backend.services.runs import finish_run, start_run
 from backend.sources.base import Endpoint, Fetched, ProviderAdapter, TransformContext, Transformed
@@ -283,6 +284,8 @@ def _run_sync(config: Config, provider: Provider, adapter: ProviderAdapter, endp
         fetched=len(transformed.rows), dry_run=request.dry_run, force=request.force,
     )
     _record(run, provider, fetched, transformed, outcome)
+    run_logger(log, run.run_id, provider=provider.slug, status=outcome.status,
+               fetched=transformed.fetched, **outcome.diff.counts()).info("sync finished")
     report = SyncReport(
         **common, status=outcome.status, message="", models_fetched=transformed.fetched,
         models_transformed=len(transformed.rows), skipped=transformed.skipped, diff=outcome.diff,
@@ -306,7 +309,7 @@ def sync_provider(config: Config, slug: str, request: SyncRequest | None = None)
         return _run_sync(config, provider, adapter, endpoint, request, run)
     except CatalogError as exc:
         finish_run(run, "failed", error=exc.message)
-        log.warning("sync of %s failed: %s", provider.slug, exc.message)
+        run_logger(log, run.run_id, provider=provider.slug).warning("sync failed: %s", exc.message)
         status = 502 if isinstance(exc, UpstreamError) else exc.http_status
         return SyncReport(provider.slug, provider.id, "failed", f"Sync of {provider.slug} failed: "
                           f"{exc.message}", run_id=run.run_id, error=exc.message,
