@@ -319,16 +319,33 @@ def _secret_or_file(env, name: str) -> str | None:
 
 
 def read_or_create_secret(path: Path, what: str, *, nbytes: int = 32) -> str:
-    """A development secret kept in ``var/`` with mode 0600, created on first use."""
-    if path.exists():
-        secret = path.read_text().strip()
-        if secret:
-            return secret
+    """A development secret kept in ``var/`` with mode 0600, created on first use.
+
+    Processes starting together agree on one secret: each writes a private temp file and
+    hard-links it into place, which fails for every process but the first.
+    """
+    existing = _read_secret(path)
+    if existing:
+        return existing
     path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_hex(nbytes)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    temp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(secret + "\n")
-    os.chmod(path, 0o600)
-    log.warning("%s was not set; generated one for development in %s", what, path)
-    return secret
+        handle.write(secrets.token_hex(nbytes) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(temp, path)
+        log.warning("%s was not set; generated one for development in %s", what, path)
+    except FileExistsError:
+        pass
+    finally:
+        temp.unlink()
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str | None:
+    try:
+        return path.read_text().strip() or None
+    except FileNotFoundError:
+        return None

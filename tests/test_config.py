@@ -70,3 +70,21 @@ def test_provider_overrides_come_from_slug_named_variables(tmp_path):
     config = Config.from_env({"VAR_DIR": str(tmp_path), "GROQ_BASE_URL": "http://127.0.0.1:9/v1"})
     assert config.provider_override("groq", "BASE_URL") == "http://127.0.0.1:9/v1"
     assert config.provider_override("groq", "API_KEY") is None
+
+
+def _secret_in_subprocess(path: str) -> str:
+    from pathlib import Path
+
+    from backend.config import read_or_create_secret
+
+    return read_or_create_secret(Path(path), "TEST_SECRET")
+
+
+def test_processes_starting_together_agree_on_one_development_secret(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    target = str(tmp_path / "var" / "secret")
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        secrets_seen = set(pool.map(_secret_in_subprocess, [target] * 8))
+    assert len(secrets_seen) == 1
+    assert sorted(p.name for p in (tmp_path / "var").iterdir()) == ["secret"]
