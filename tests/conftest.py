@@ -43,6 +43,20 @@ def _admin_dsn(url: str) -> dict:
     return params
 
 
+@pytest.fixture(scope="session", autouse=True)
+def secret_scan():
+    """Watches every response and log line of the session for a secret (the admin key, KEKs,
+    signing keys of every app that served a request); any sighting fails the session."""
+    from tests.reliability.secret_scan import SecretScan
+
+    scan = SecretScan().install()
+    scan.watch(ADMIN_KEY, "the admin key")
+    yield scan
+    scan.uninstall()
+    findings = scan.findings()
+    assert not findings, "secrets left the app:\n" + "\n".join(findings[:50])
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """A throwaway PostgreSQL database for this test session, or None on SQLite."""
