@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast test-browser lint clean bench
+.PHONY: install run test test-fast test-browser test-slow lint audit clean bench
 
 install: $(STAMP)
 
@@ -19,8 +19,12 @@ run: install
 	$(PY) -m backend
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not slow"
 	node --test frontend/tests/
+
+# The long runs (the long fuzzing run, …): CI runs them once, on SQLite.
+test-slow: install
+	$(PY) -m pytest -m slow
 
 # Benchmarks against their floors (docs/performance.md); installs Debian's wrk and nginx if missing.
 bench: install
@@ -30,6 +34,14 @@ bench: install
 
 lint: install
 	$(PY) -m ruff check backend tests scripts
+
+# Static and supply-chain checks: ruff's security rules (in lint), bandit at medium severity and
+# above, actionlint over .github/workflows, pip-audit and npm audit (an unreachable advisory
+# service is reported, not failed).
+audit: install
+	$(PY) -m bandit --quiet --recursive backend --severity-level medium
+	$(VENV)/bin/actionlint
+	$(PY) scripts/audit_dependencies.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules

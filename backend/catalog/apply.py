@@ -113,7 +113,7 @@ def bulk_insert(table: type[Model], records: list[dict]) -> None:
     ]
     with db.cursor() as cursor:
         # Table and column names come from our own model definitions, never from input.
-        statement = f'INSERT INTO "{table._meta.table_name}" ({columns}) VALUES %s'  # noqa: S608
+        statement = f'INSERT INTO "{table._meta.table_name}" ({columns}) VALUES %s'  # noqa: S608  # nosec B608
         execute_values(cursor, statement, values,
                        page_size=BULK_PAGE_SIZE)
 
