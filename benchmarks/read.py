@@ -7,8 +7,9 @@ Four servers run at once, each answering the same bytes:
 - ``machine floor``: nginx serving those bytes as static files, ``gzip_static`` and ``etag on``;
 - ``edge``: docker/nginx/edge.conf in front of our gunicorn, serving the pre-rendered files.
 
-Each scenario is measured with wrk at 32 connections, in rounds that alternate the servers; the
-best round of each counts. Usage: ``python -m benchmarks.read [--rows 5000] [--seconds 5]``.
+Each scenario is measured with wrk at 32 connections, in rounds; within a round the servers run
+back to back (in an order rotated every round) and a ratio is taken between runs of the same
+round. Figures are medians over rounds. Usage: ``python -m benchmarks.read [--rows 5000]``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import secrets
 import shutil
 import urllib.request
 from pathlib import Path
+from statistics import median
 
 import orjson
 
@@ -181,51 +183,61 @@ def current_etag(base: str, path: str) -> str:
 
 
 def measure(servers: dict[str, str], *, seconds: int, rounds: int) -> dict[str, dict[str, dict]]:
-    results: dict[str, dict[str, dict]] = {}
+    """Every scenario on every server, in rounds; each round rotates the servers' order so that
+    none is always measured first, and each server's figure is the median of its rounds."""
+    plan: dict[str, dict[str, tuple[str, dict]]] = {}
     for server, base in servers.items():
         etags = {"/api/models": current_etag(base, "/api/models")}
         for scenario, (path, headers) in scenarios(etags).items():
             run_wrk(base + path, headers=headers, seconds=1)  # warm every worker
-            results.setdefault(scenario, {})[server] = {"path": path, "headers": headers, "runs": []}
-    for _ in range(rounds):
-        for scenario, by_server in results.items():
-            for server, entry in by_server.items():
-                outcome = run_wrk(servers[server] + entry["path"], headers=entry["headers"], seconds=seconds)
-                entry["runs"].append(outcome)
+            plan.setdefault(scenario, {})[server] = (path, headers)
+    runs: dict[str, dict[str, list]] = {scenario: {server: [] for server in servers} for scenario in plan}
+    names = list(servers)
+    for round_index in range(rounds):
+        order = names[round_index % len(names):] + names[:round_index % len(names)]
+        for scenario, by_server in plan.items():
+            for server in order:
+                path, headers = by_server[server]
+                outcome = run_wrk(servers[server] + path, headers=headers, seconds=seconds)
+                runs[scenario][server].append(outcome)
                 print(f"  {scenario:<38} {server:<16} {outcome.rps:>10,.0f} req/s  "
                       f"p50 {outcome.p50_ms:.2f} ms  p99 {outcome.p99_ms:.2f} ms", flush=True)
-    return {
-        scenario: {server: _best(entry["runs"]) for server, entry in by_server.items()}
-        for scenario, by_server in results.items()
+    return {scenario: {server: _summary(server, server_runs, by_server)
+                       for server, server_runs in by_server.items()}
+            for scenario, by_server in runs.items()}
+
+
+def _summary(server: str, server_runs: list, by_server: dict[str, list]) -> dict:
+    if any(run.errors or run.bad_status for run in server_runs):
+        raise RuntimeError(f"wrk saw errors or bad statuses: {server_runs}")
+    summary = {
+        "rps": round(median(run.rps for run in server_runs), 1),
+        "p50_ms": round(median(run.p50_ms for run in server_runs), 3),
+        "p99_ms": round(median(run.p99_ms for run in server_runs), 3),
+        "bytes_per_response": round(server_runs[0].bytes_per_request),
+        "rounds_rps": [round(run.rps, 1) for run in server_runs],
     }
-
-
-def _best(runs) -> dict:
-    best = max(runs, key=lambda run: run.rps)
-    if best.errors or best.bad_status:
-        raise RuntimeError(f"wrk saw errors or bad statuses: {best}")
-    return {"rps": round(best.rps, 1), "p50_ms": round(best.p50_ms, 3), "p99_ms": round(best.p99_ms, 3),
-            "bytes_per_response": round(best.bytes_per_request), "rounds": [round(r.rps, 1) for r in runs]}
+    # Ratios of runs taken side by side in the same round, then their median: steadier on a
+    # shared machine than a ratio of medians.
+    floors = {"ours": ("framework", "machine"), "edge": ("machine",)}.get(server, ())
+    for name in floors:
+        pairs = zip(server_runs, by_server[f"{name} floor"], strict=True)
+        summary[f"ratio_to_{name}_floor"] = round(median(ours.rps / base.rps for ours, base in pairs), 3)
+    return summary
 
 
 def report(figures: dict, rows: int, body_sizes: dict) -> dict:
     table = []
     for scenario, by_server in figures.items():
-        ours = by_server["ours"]["rps"]
-        framework = by_server["framework floor"]["rps"]
-        machine = by_server["machine floor"]["rps"]
-        by_server["ours"]["ratio_to_framework_floor"] = round(ours / framework, 3)
-        by_server["ours"]["ratio_to_machine_floor"] = round(ours / machine, 3)
-        if "edge" in by_server:
-            by_server["edge"]["ratio_to_machine_floor"] = round(by_server["edge"]["rps"] / machine, 3)
         for server, figure in by_server.items():
             ratio = ""
-            if "ratio_to_framework_floor" in figure:
-                ratio = f"{figure['ratio_to_framework_floor']:.2f} of framework, "
-            if "ratio_to_machine_floor" in figure:
-                ratio += f"{figure['ratio_to_machine_floor']:.2f} of machine"
+            if server == "ours":
+                ratio = (f"{figure['ratio_to_framework_floor']:.2f} of framework, "
+                         f"{figure['ratio_to_machine_floor']:.2f} of machine")
+            elif server == "edge":
+                ratio = f"{figure['ratio_to_machine_floor']:.2f} of machine"
             table.append([scenario, server, figure["rps"], figure["p50_ms"], figure["p99_ms"], ratio])
-    columns = ["scenario", "server", "req/s", "p50 ms", "p99 ms", "ratio"]
+    columns = ["scenario", "server", "req/s", "p50 ms", "p99 ms", "ratio (median of rounds)"]
     print_table(f"read: {rows} catalog rows, wrk -t2 -c32", columns, table)
     return {"benchmark": "read", "rows": rows, "body_bytes": body_sizes, "machine": machine_conditions(),
             "figures": figures}
@@ -234,8 +246,8 @@ def report(figures: dict, rows: int, body_sizes: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_READ_ROWS", 5000)))
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 5)))
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 2)))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 4)))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
     args = parser.parse_args()
     ensure_tools("wrk", "nginx")
     shutil.rmtree(WORK, ignore_errors=True)

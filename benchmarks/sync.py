@@ -108,6 +108,8 @@ def app_environment(database_url: str, feed: FeedServer) -> dict[str, str]:
         "VAR_DIR": str(WORK / "var"),
         "LOG_LEVEL": "WARNING",
         "OPENROUTER_BASE_URL": feed.base_url,
+        # 100k OpenRouter entries are ~150 MB, over the default 64 MiB cap on an upstream body.
+        "HTTP_MAX_RESPONSE_BYTES": str(512 * 1024 * 1024),
     }
 
 
