@@ -3,23 +3,23 @@ import { render } from 'preact';
 import { html } from './html.js';
 import { Link, matchRoute, usePath } from './router.js';
 import { CatalogPage } from './pages/CatalogPage.js';
-import { SettingsPage } from './pages/SettingsPage.js';
 import { ModelDetailPage } from './pages/ModelDetailPage.js';
 import { ModelsPage } from './pages/ModelsPage.js';
 import { ProviderDetailPage } from './pages/ProviderDetailPage.js';
 import { ProvidersPage } from './pages/ProvidersPage.js';
+import { SettingsPage } from './pages/SettingsPage.js';
 import { UsagePage } from './pages/UsagePage.js';
 
 // Each console screen: its path pattern, nav label (if it appears in the nav) and component.
 // The server serves index.html for these paths (backend/api/console.py CONSOLE_ROUTES).
 const ROUTES = [
   { pattern: '/', label: 'Catalog', component: CatalogPage },
-  { pattern: '/admin/settings', label: 'Settings', component: SettingsPage },
   { pattern: '/admin/providers', label: 'Providers', component: ProvidersPage },
   { pattern: '/admin/providers/:id', component: ProviderDetailPage },
   { pattern: '/admin/models', label: 'Models', component: ModelsPage },
   { pattern: '/admin/models/:slug', component: ModelDetailPage },
   { pattern: '/admin/usage', label: 'Usage', component: UsagePage },
+  { pattern: '/admin/settings', label: 'Settings', component: SettingsPage },
 ];
 
 function NotFoundPage() {
