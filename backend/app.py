@@ -23,6 +23,7 @@ from backend.api.ops.metrics import install_request_metrics
 from backend.api.ops.routes import blp as ops_blp
 from backend.api.providers.routes import blp as providers_blp
 from backend.api.ratelimit import install_rate_limiting
+from backend.api.text_guard import install_nul_guard
 from backend.api.validate.routes import blp as validate_blp
 from backend.cli import db_upgrade_command
 from backend.config import Config
@@ -65,6 +66,7 @@ def create_app(config: Config | None = None) -> Flask:
     install_request_metrics(app)
     _register_request_hooks(app)
     install_rate_limiting(app, config)
+    install_nul_guard(app)
     _register_error_handlers(app)
     api = Api(app)
     for blueprint in API_BLUEPRINTS:

@@ -1,7 +1,7 @@
 """flask-smorest, subclassed once: our Api, our Blueprint, and the exact-decimal JSON parser.
 
 Request bodies are parsed with ``parse_float=Decimal`` so a price never passes through a float,
-and ``NaN``/``Infinity`` are rejected as invalid JSON.
+and ``NaN``/``Infinity`` are rejected as invalid JSON; a NUL character anywhere in a body is a 422.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import json
 from decimal import Decimal
 
 import flask_smorest
-from marshmallow import missing
+from marshmallow import ValidationError, missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from backend.api.auth import require_admin
 from backend.api.ratelimit import mark_admin_route
+from backend.api.text_guard import NUL_MESSAGE, holds_nul
 
 
 class ExactJSONParser(FlaskParser):
@@ -29,7 +30,10 @@ class ExactJSONParser(FlaskParser):
         def reject_constant(name: str):
             raise json.JSONDecodeError(f"{name} is not valid JSON", text, 0)
 
-        return json.loads(text, parse_float=Decimal, parse_constant=reject_constant)
+        body = json.loads(text, parse_float=Decimal, parse_constant=reject_constant)
+        if holds_nul(body):
+            raise ValidationError({"_body": [f"text {NUL_MESSAGE}"]})
+        return body
 
 
 class Blueprint(flask_smorest.Blueprint):

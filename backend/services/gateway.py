@@ -29,6 +29,7 @@ from backend.gateway.base import (
 from backend.gateway.wire import wire_format
 from backend.services.client_keys import may_use, touch, usable_facades
 from backend.services.facades import (
+    SLUG_PATTERN,
     backend_health,
     mark_healthy,
     mark_unhealthy,
@@ -83,7 +84,8 @@ def resolve_facade(key: ClientKey, model, endpoint: str) -> Facade:
     """The active facade ``model`` names, if this key may call it on this endpoint."""
     if not isinstance(model, str) or not model:
         raise GatewayRefusal(400, "model is required: the slug of a model facade", param="model")
-    facade = Facade.get_or_none(Facade.slug == model)
+    # Only a slug can name a facade; anything else (a NUL, a 10 KB string) is not looked up.
+    facade = Facade.get_or_none(Facade.slug == model) if SLUG_PATTERN.match(model) else None
     if facade is None:
         raise GatewayRefusal(404, f"the model {model!r} does not exist", code="model_not_found",
                              param="model")
