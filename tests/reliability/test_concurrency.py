@@ -152,7 +152,6 @@ def run_workers(config) -> list[dict]:
     return collected
 
 
-@pytest.mark.slow
 def test_parallel_upserts_syncs_applies_and_reads_lose_nothing(shared_config, app, store):
     results = run_workers(shared_config)
 
