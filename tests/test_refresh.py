@@ -230,6 +230,8 @@ def test_a_dry_run_reports_the_changes_and_writes_nothing(config, store):
     b'{"models": []}',
     b'{"data": [{"id": "openai/gpt-4o", "pricing": {"prompt": "cheap"}, "architecture": {}}]}',
     b'{"data": [{"name": "no id", "pricing": {}, "architecture": {}}]}',
+    b'{"data": [{"id": "openai/gpt-4o", "pricing": {"prompt": "1e300"}, "architecture": {}}]}',
+    b'{"data": [{"id": "openai/gpt-4o", "pricing": {"prompt": "1e-999999"}, "architecture": {}}]}',
 ])
 @responses.activate
 def test_a_malformed_feed_is_rejected_whole_and_nothing_is_written(config, store, body):

@@ -25,6 +25,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from backend.catalog.rows import CatalogRow, parse_price
 from backend.errors import Invalid, UpstreamError
+from backend.sources.base import MAX_PRICE_PER_TOKEN, MIN_PRICE_EXPONENT
 from backend.sources.http import UpstreamClient
 
 VARIABLE_PRICE = Decimal(-1)
@@ -40,9 +41,12 @@ class _Price(fields.Field):
         try:
             if not isinstance(value, bool) and Decimal(str(value).strip()) == VARIABLE_PRICE:
                 return None
-            return parse_price(value, field=attr or "price")
+            price = parse_price(value, field=attr or "price")
         except (Invalid, ArithmeticError, ValueError) as exc:
-            raise ValidationError(f"{value!r} is not a per-token price") from exc
+            raise ValidationError(f"{value!r:.40} is not a per-token price") from exc
+        if price and (price.adjusted() < MIN_PRICE_EXPONENT or price > MAX_PRICE_PER_TOKEN):
+            raise ValidationError(f"{value!r:.40} is out of range for a per-token price")
+        return price
 
 
 class _PricingSchema(Schema):
