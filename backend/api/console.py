@@ -35,14 +35,11 @@ def _script_hash(source: bytes) -> str:
     return f"'sha256-{base64.b64encode(hashlib.sha256(source).digest()).decode()}'"
 
 
-@functools.cache
-def content_security_policy() -> str:
-    """Scripts from this origin only; the page's import map is allowed by its hash, not inline."""
-    match = _IMPORT_MAP.search((FRONTEND / "index.html").read_bytes())
-    import_map = f" {_script_hash(match.group(1))}" if match else ""
+def _policy(script_src: str, *extra: str) -> str:
+    """Everything from this origin only, scripts as ``script_src`` allows, nothing framed."""
     return "; ".join([
         "default-src 'self'",
-        f"script-src 'self'{import_map}",
+        f"script-src {script_src}",
         "style-src 'self'",
         "img-src 'self' data:",
         "connect-src 'self'",
@@ -50,28 +47,25 @@ def content_security_policy() -> str:
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'",
-        # The console never parses strings into DOM or code (Preact sets text and properties),
-        # so every string-to-script or string-to-HTML sink is refused outright.
-        "require-trusted-types-for 'script'",
-        "trusted-types 'none'",
+        *extra,
     ])
+
+
+@functools.cache
+def content_security_policy() -> str:
+    """Scripts from this origin only; the page's import map is allowed by its hash, not inline."""
+    match = _IMPORT_MAP.search((FRONTEND / "index.html").read_bytes())
+    import_map = f" {_script_hash(match.group(1))}" if match else ""
+    # The console never parses strings into DOM or code (Preact sets text and properties),
+    # so every string-to-script or string-to-HTML sink is refused outright.
+    return _policy(f"'self'{import_map}", "require-trusted-types-for 'script'", "trusted-types 'none'")
 
 
 @functools.cache
 def api_docs_security_policy(page: bytes) -> str:
     """Swagger UI from /vendor, its page's inline start-up script allowed by hash, and no more."""
     scripts = " ".join(_script_hash(source) for source in _INLINE_SCRIPT.findall(page))
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' {scripts}".rstrip(),
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return _policy(f"'self' {scripts}".rstrip())
 
 
 console = Blueprint("console", __name__)
