@@ -197,8 +197,28 @@ end
 """
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) used so far by every live process of process group ``pgid``.
+
+    CPU per request is steadier than requests/s on a machine shared with other work: it is
+    what the server spent, not what it managed to get scheduled.
+    """
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after "(comm)": state, ppid, pgrp, …
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass(frozen=True)
 class WrkResult:
+    requests: int
     rps: float
     p50_ms: float
     p99_ms: float
@@ -219,6 +239,7 @@ def run_wrk(url: str, *, headers: dict[str, str], seconds: int, connections: int
     output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout  # noqa: S603
     report = json.loads(output.strip().splitlines()[-1])
     return WrkResult(
+        requests=report["requests"],
         rps=report["requests"] / report["seconds"],
         p50_ms=report["p50_ms"],
         p99_ms=report["p99_ms"],

@@ -34,6 +34,7 @@ from benchmarks.common import (
     ensure_tools,
     free_port,
     fresh_database,
+    group_cpu_seconds,
     gunicorn_command,
     machine_conditions,
     print_table,
@@ -182,11 +183,11 @@ def current_etag(base: str, path: str) -> str:
     return fetch(base + path, GZIP)[1]["ETag"]
 
 
-def measure(servers: dict[str, str], *, seconds: int, rounds: int) -> dict[str, dict[str, dict]]:
+def measure(servers: dict[str, tuple[str, int]], *, seconds: int, rounds: int) -> dict[str, dict[str, dict]]:
     """Every scenario on every server, in rounds; each round rotates the servers' order so that
     none is always measured first, and each server's figure is the median of its rounds."""
     plan: dict[str, dict[str, tuple[str, dict]]] = {}
-    for server, base in servers.items():
+    for server, (base, _) in servers.items():
         etags = {"/api/models": current_etag(base, "/api/models")}
         for scenario, (path, headers) in scenarios(etags).items():
             run_wrk(base + path, headers=headers, seconds=1)  # warm every worker
@@ -198,31 +199,38 @@ def measure(servers: dict[str, str], *, seconds: int, rounds: int) -> dict[str, 
         for scenario, by_server in plan.items():
             for server in order:
                 path, headers = by_server[server]
-                outcome = run_wrk(servers[server] + path, headers=headers, seconds=seconds)
-                runs[scenario][server].append(outcome)
+                base, pgid = servers[server]
+                cpu_before = group_cpu_seconds(pgid)
+                outcome = run_wrk(base + path, headers=headers, seconds=seconds)
+                cpu_us = (group_cpu_seconds(pgid) - cpu_before) / max(outcome.requests, 1) * 1e6
+                runs[scenario][server].append((outcome, cpu_us))
                 print(f"  {scenario:<38} {server:<16} {outcome.rps:>10,.0f} req/s  "
-                      f"p50 {outcome.p50_ms:.2f} ms  p99 {outcome.p99_ms:.2f} ms", flush=True)
+                      f"p50 {outcome.p50_ms:.2f} ms  p99 {outcome.p99_ms:.2f} ms  "
+                      f"{cpu_us:,.0f} CPU-µs/req", flush=True)
     return {scenario: {server: _summary(server, server_runs, by_server)
                        for server, server_runs in by_server.items()}
             for scenario, by_server in runs.items()}
 
 
 def _summary(server: str, server_runs: list, by_server: dict[str, list]) -> dict:
-    if any(run.errors or run.bad_status for run in server_runs):
+    if any(run.errors or run.bad_status for run, _ in server_runs):
         raise RuntimeError(f"wrk saw errors or bad statuses: {server_runs}")
     summary = {
-        "rps": round(median(run.rps for run in server_runs), 1),
-        "p50_ms": round(median(run.p50_ms for run in server_runs), 3),
-        "p99_ms": round(median(run.p99_ms for run in server_runs), 3),
-        "bytes_per_response": round(server_runs[0].bytes_per_request),
-        "rounds_rps": [round(run.rps, 1) for run in server_runs],
+        "rps": round(median(run.rps for run, _ in server_runs), 1),
+        "p50_ms": round(median(run.p50_ms for run, _ in server_runs), 3),
+        "p99_ms": round(median(run.p99_ms for run, _ in server_runs), 3),
+        "cpu_us_per_request": round(median(cpu for _, cpu in server_runs), 1),
+        "bytes_per_response": round(server_runs[0][0].bytes_per_request),
+        "rounds_rps": [round(run.rps, 1) for run, _ in server_runs],
     }
     # Ratios of runs taken side by side in the same round, then their median: steadier on a
-    # shared machine than a ratio of medians.
+    # shared machine than a ratio of medians. The CPU ratio (floor's CPU per request / ours) is
+    # what the throughput ratio becomes on an idle machine where the server is CPU-bound.
     floors = {"ours": ("framework", "machine"), "edge": ("machine",)}.get(server, ())
     for name in floors:
-        pairs = zip(server_runs, by_server[f"{name} floor"], strict=True)
-        summary[f"ratio_to_{name}_floor"] = round(median(ours.rps / base.rps for ours, base in pairs), 3)
+        pairs = list(zip(server_runs, by_server[f"{name} floor"], strict=True))
+        summary[f"ratio_to_{name}_floor"] = round(median(a.rps / b.rps for (a, _), (b, _) in pairs), 3)
+        summary[f"cpu_ratio_to_{name}_floor"] = round(median(b / a for (_, a), (_, b) in pairs), 3)
     return summary
 
 
@@ -232,12 +240,17 @@ def report(figures: dict, rows: int, body_sizes: dict) -> dict:
         for server, figure in by_server.items():
             ratio = ""
             if server == "ours":
-                ratio = (f"{figure['ratio_to_framework_floor']:.2f} of framework, "
-                         f"{figure['ratio_to_machine_floor']:.2f} of machine")
+                ratio = (f"{figure['ratio_to_framework_floor']:.2f} "
+                         f"({figure['cpu_ratio_to_framework_floor']:.2f}) of framework, "
+                         f"{figure['ratio_to_machine_floor']:.2f} "
+                         f"({figure['cpu_ratio_to_machine_floor']:.2f}) of machine")
             elif server == "edge":
-                ratio = f"{figure['ratio_to_machine_floor']:.2f} of machine"
-            table.append([scenario, server, figure["rps"], figure["p50_ms"], figure["p99_ms"], ratio])
-    columns = ["scenario", "server", "req/s", "p50 ms", "p99 ms", "ratio (median of rounds)"]
+                ratio = (f"{figure['ratio_to_machine_floor']:.2f} "
+                         f"({figure['cpu_ratio_to_machine_floor']:.2f}) of machine")
+            table.append([scenario, server, figure["rps"], figure["p50_ms"], figure["p99_ms"],
+                          figure["cpu_us_per_request"], ratio])
+    columns = ["scenario", "server", "req/s", "p50 ms", "p99 ms", "CPU µs/req",
+               "req/s ratio (CPU ratio)"]
     print_table(f"read: {rows} catalog rows, wrk -t2 -c32", columns, table)
     return {"benchmark": "read", "rows": rows, "body_bytes": body_sizes, "machine": machine_conditions(),
             "figures": figures}
@@ -257,28 +270,32 @@ def main() -> None:
     load_catalog(env, args.rows)
     ports = {name: free_port() for name in ("ours", "framework", "machine", "edge")}
     with contextlib.ExitStack() as stack:
-        stack.enter_context(running(gunicorn_command("backend.wsgi:app", ports["ours"]), env=env,
-                                    ready_url=f"http://127.0.0.1:{ports['ours']}/api/models/providers",
-                                    log=WORK / "ours.log"))
+        ours_process = stack.enter_context(running(
+            gunicorn_command("backend.wsgi:app", ports["ours"]), env=env,
+            ready_url=f"http://127.0.0.1:{ports['ours']}/api/models/providers", log=WORK / "ours.log"))
         ours = f"http://127.0.0.1:{ports['ours']}"
         floor_dir = WORK / "floor"
         capture_responses(ours, floor_dir)
         body_sizes = {path: {"plain": (floor_dir / f"{path.lstrip('/')}.json").stat().st_size,
                              "gzip": (floor_dir / f"{path.lstrip('/')}.json.gz").stat().st_size}
                       for path in ENDPOINTS.values()}
-        stack.enter_context(running(gunicorn_command("benchmarks.floor_app:app", ports["framework"]),
-                                    env={**env, "BENCH_FLOOR_DIR": str(floor_dir)},
-                                    ready_url=f"http://127.0.0.1:{ports['framework']}/healthz",
-                                    log=WORK / "framework.log"))
-        stack.enter_context(nginx(MACHINE_FLOOR_CONF.format(work=WORK, port=ports["machine"], root=floor_dir),
-                                  "nginx-floor", ports["machine"]))
-        servers = {"ours": ours, "framework floor": f"http://127.0.0.1:{ports['framework']}",
-                   "machine floor": f"http://127.0.0.1:{ports['machine']}"}
+        # The floor gets no metrics directory: the config's on_starting would empty ours.
+        floor_env = {key: value for key, value in env.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
+        framework_process = stack.enter_context(running(
+            gunicorn_command("benchmarks.floor_app:app", ports["framework"]),
+            env={**floor_env, "BENCH_FLOOR_DIR": str(floor_dir)},
+            ready_url=f"http://127.0.0.1:{ports['framework']}/healthz", log=WORK / "framework.log"))
+        machine_conf = MACHINE_FLOOR_CONF.format(work=WORK, port=ports["machine"], root=floor_dir)
+        machine_process = stack.enter_context(nginx(machine_conf, "nginx-floor", ports["machine"]))
+        servers = {"ours": (ours, ours_process.pid),
+                   "framework floor": (f"http://127.0.0.1:{ports['framework']}", framework_process.pid),
+                   "machine floor": (f"http://127.0.0.1:{ports['machine']}", machine_process.pid)}
         if EDGE_CONF.exists():
             site = edge_site(ports["edge"], ports["ours"])
             edge_conf = EDGE_MAIN_CONF.format(work=WORK, site=site)
-            stack.enter_context(nginx(edge_conf, "nginx-edge", ports["edge"], "/api/models/providers"))
-            servers["edge"] = f"http://127.0.0.1:{ports['edge']}"
+            edge_process = stack.enter_context(nginx(edge_conf, "nginx-edge", ports["edge"],
+                                                     "/api/models/providers"))
+            servers["edge"] = (f"http://127.0.0.1:{ports['edge']}", edge_process.pid)
         figures = measure(servers, seconds=args.seconds, rounds=args.rounds)
     drop_database(DATABASE)
     write_report("read", report(figures, args.rows, body_sizes))

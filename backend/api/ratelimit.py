@@ -45,7 +45,7 @@ def install_rate_limiting(app: Flask, config: Config) -> Limiter:
                 "message": f"too many admin requests from this address ({error.description}); "
                            "retry after the time in Retry-After"}, 429
 
-    return Limiter(
+    limiter = Limiter(
         get_remote_address,
         app=app,
         application_limits=[config.admin_rate_limit],
@@ -55,3 +55,7 @@ def install_rate_limiting(app: Flask, config: Config) -> Limiter:
         headers_enabled=True,
         swallow_errors=True,
     )
+    # Every other request (the polled catalog reads above all) leaves the limiter before it
+    # resolves any limit: the exemption alone is evaluated only after that work.
+    limiter.request_filter(lambda: not is_admin_request())
+    return limiter
