@@ -25,7 +25,7 @@ from backend.api.providers.routes import blp as providers_blp
 from backend.api.ratelimit import install_rate_limiting
 from backend.api.text_guard import install_nul_guard
 from backend.api.validate.routes import blp as validate_blp
-from backend.cli import db_upgrade_command
+from backend.cli import db_upgrade_command, rotate_kek_command
 from backend.config import Config
 from backend.crypto.keyring import load_keyring
 from backend.errors import CatalogError
@@ -73,6 +73,7 @@ def create_app(config: Config | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.register_blueprint(console)
     app.register_blueprint(gateway_blp)  # OpenAI-shaped, outside the documented API
+    app.cli.add_command(rotate_kek_command)
     app.cli.add_command(db_upgrade_command)
     return app
 
