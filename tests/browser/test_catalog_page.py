@@ -56,7 +56,7 @@ def test_choosing_a_model_shows_its_details(catalog_page):
 def test_a_model_name_containing_html_shows_as_literal_text(catalog_page):
     catalog_page.get_by_label("Generation model").select_option(label=HTML_NAME)
     details = catalog_page.get_by_role("complementary", name="Model details")
-    expect(details.get_by_role("heading")).to_have_text(HTML_NAME)
+    expect(details.get_by_role("heading", level=2)).to_have_text(HTML_NAME)
     expect(catalog_page.get_by_role("row", name=HTML_NAME)).to_be_visible()
     expect(catalog_page.locator("main b")).to_have_count(0)
 
