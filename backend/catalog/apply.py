@@ -145,12 +145,11 @@ def _record_ids(keys: list[tuple[str, str]], provider_ids: dict[str, int]) -> di
 def _update_changed(diff: CatalogDiff, provider_ids, version: str, now: datetime) -> None:
     changes = [*diff.updated, *diff.deprecated]
     ids = _record_ids([change.key for change in changes], provider_ids)
+    updates = {}
     history = []
     for change in changes:
         record_id = ids[change.key]
-        CatalogModel.update(**record_values(change.after), last_seen_at=now, updated_at=now).where(
-            CatalogModel.id == record_id
-        ).execute()
+        updates[record_id] = {**record_values(change.after), "last_seen_at": now, "updated_at": now}
         for name, (old, new) in change.fields.items():
             history.append(
                 {
@@ -162,7 +161,40 @@ def _update_changed(diff: CatalogDiff, provider_ids, version: str, now: datetime
                     "changed_at": now,
                 }
             )
+    bulk_update(CatalogModel, updates)
     bulk_insert(ModelChange, history)
+
+
+def bulk_update(table: type[Model], updates: dict[int, dict]) -> None:
+    """Set fields of existing records (id -> field name -> value; the same fields for each).
+
+    On PostgreSQL in three statements whatever the count: the new values go into a temporary
+    table (``execute_values``) and one ``UPDATE … FROM`` rewrites exactly those records; on
+    SQLite one ``UPDATE`` per record.
+    """
+    if not updates:
+        return
+    if not is_postgres():
+        for record_id, values in updates.items():
+            table.update(**values).where(table._meta.primary_key == record_id).execute()
+        return
+    names = list(next(iter(updates.values())))
+    fields = [table._meta.fields[name] for name in names]
+    columns = ", ".join(f'"{field.column_name}"' for field in fields)
+    assignments = ", ".join(f'"{field.column_name}" = changed."{field.column_name}"' for field in fields)
+    rows = [(record_id, *(field.db_value(values[field.name]) for field in fields))
+            for record_id, values in updates.items()]
+    name, key = table._meta.table_name, table._meta.primary_key.column_name
+    # Table and column names come from our own model definitions, never from input; the temp
+    # table takes the columns' own types, so values need no casts.
+    with db.cursor() as cursor:
+        cursor.execute(f'CREATE TEMP TABLE changed_rows AS SELECT "{key}", {columns} FROM "{name}" '  # noqa: S608  # nosec B608
+                       "WITH NO DATA")
+        execute_values(cursor, f'INSERT INTO changed_rows ("{key}", {columns}) VALUES %s', rows,  # noqa: S608  # nosec B608
+                       page_size=BULK_PAGE_SIZE)
+        cursor.execute(f'UPDATE "{name}" SET {assignments} FROM changed_rows AS changed '  # noqa: S608  # nosec B608
+                       f'WHERE "{name}"."{key}" = changed."{key}"')
+        cursor.execute("DROP TABLE changed_rows")
 
 
 def apply_diff(

@@ -15,6 +15,7 @@ from backend.catalog.files import (
     writer_lock,
 )
 from backend.catalog.repository import current_version, load_stored_rows
+from backend.catalog.snapshots import committed_snapshot
 from backend.catalog.versions import is_newer, version_key
 from backend.errors import Invalid
 
@@ -24,10 +25,17 @@ _VERSION_AT_TOP = re.compile(rb'^\{\s*"version":\s*"([0-9.]+)"')
 
 
 def render_stored_catalog() -> bytes | None:
-    """The catalog file the database holds now; None for an empty catalog."""
+    """The catalog file the database holds now; None for an empty catalog.
+
+    That is the current version's snapshot, stored by the apply that committed it; the rows
+    are loaded and rendered only for a version without one.
+    """
     latest = current_version()
     if latest is None:
         return None
+    snapshot = committed_snapshot(latest.version)
+    if snapshot is not None:
+        return snapshot
     rows = load_stored_rows().values()
     return render_catalog_file(latest.version, latest.source, latest.created_at, rows)
 

@@ -16,12 +16,12 @@ or time-windowed prices) are ignored for the base price.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import orjson
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from backend.catalog.rows import CatalogRow, parse_price
 from backend.errors import Invalid, UpstreamError
@@ -32,64 +32,124 @@ VARIABLE_PRICE = Decimal(-1)
 TEXT = "text"
 
 
-class _Price(fields.Field):
-    """A per-token price string (or number); ``-1`` -> None (variable/unknown price)."""
+# The messages below are the ones the feed's validation has always reported (they are stored in
+# failed runs), one list of messages per field, nested per object, keyed by entry index.
+MISSING = "Missing data for required field."
+NULL = "Field may not be null."
+NOT_TEXT = "Not a valid string."
+NOT_INTEGER = "Not a valid integer."
+NOT_LIST = "Not a valid list."
+NOT_OBJECT = "Invalid input type."
+MAX_ID_LENGTH = 300
+PRICE_FIELDS = ("prompt", "completion", "input_cache_read", "input_cache_write")
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        if value is None:
+
+class _Problems(dict):
+    """Field name -> messages (a list, or a nested dict for an object or a list's items)."""
+
+    def add(self, name: str, message: str) -> None:
+        self[name] = [message]
+
+
+def _text(value: object, name: str, problems: _Problems) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    problems.add(name, NOT_TEXT)
+    return None
+
+
+def _integer(value: object, name: str, problems: _Problems) -> int | None:
+    # Strict: a JSON integer only; not a boolean, a float or a decimal with a zero fraction.
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    problems.add(name, NOT_INTEGER)
+    return None
+
+
+def _texts(value: object, name: str, problems: _Problems) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple):
+        problems.add(name, NOT_LIST)
+        return None
+    bad = {index: [NULL if part is None else NOT_TEXT]
+           for index, part in enumerate(value) if not isinstance(part, str)}
+    if bad:
+        problems[name] = bad
+        return None
+    return tuple(value)
+
+
+def _object(item: dict, name: str, problems: _Problems, *, required: bool) -> dict | None:
+    """A nested object (None when absent or null and optional); {} after a reported problem."""
+    value = item.get(name)
+    if isinstance(value, dict):
+        return value
+    if value is None and not required:
+        return None
+    if value is None:
+        problems.add(name, MISSING if name not in item else NULL)
+    else:
+        problems[name] = {"_schema": [NOT_OBJECT]}
+    return {}
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_price(value: str) -> Decimal | None:
+    # Feeds repeat a few hundred distinct price strings across thousands of entries.
+    return _checked_price(value)
+
+
+def _checked_price(value: object) -> Decimal | None:
+    """A per-token price string (or number); ``-1`` -> None (variable/unknown price).
+
+    Raises ``ValueError`` with the field's message when it is not a plausible per-token price.
+    """
+    try:
+        if not isinstance(value, bool) and Decimal(str(value).strip()) == VARIABLE_PRICE:
             return None
+        price = parse_price(value, field="price")
+    except (Invalid, ArithmeticError, ValueError):
+        raise ValueError(f"{value!r:.40} is not a per-token price") from None
+    if price and (price.adjusted() < MIN_PRICE_EXPONENT or price > MAX_PRICE_PER_TOKEN):
+        raise ValueError(f"{value!r:.40} is out of range for a per-token price")
+    return price
+
+
+def _prices(pricing: dict, problems: _Problems) -> list[Decimal | None]:
+    prices: list[Decimal | None] = []
+    nested = _Problems()
+    for name in PRICE_FIELDS:
+        value = pricing.get(name)
         try:
-            if not isinstance(value, bool) and Decimal(str(value).strip()) == VARIABLE_PRICE:
-                return None
-            price = parse_price(value, field=attr or "price")
-        except (Invalid, ArithmeticError, ValueError) as exc:
-            raise ValidationError(f"{value!r:.40} is not a per-token price") from exc
-        if price and (price.adjusted() < MIN_PRICE_EXPONENT or price > MAX_PRICE_PER_TOKEN):
-            raise ValidationError(f"{value!r:.40} is out of range for a per-token price")
-        return price
+            if value is None:
+                prices.append(None)
+            elif type(value) is str:
+                prices.append(_text_price(value))
+            else:
+                prices.append(_checked_price(value))
+        except ValueError as exc:
+            nested.add(name, str(exc))
+            prices.append(None)
+    if nested:
+        problems["pricing"] = nested
+    return prices
 
 
-class _PricingSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    prompt = _Price(load_default=None)
-    completion = _Price(load_default=None)
-    input_cache_read = _Price(load_default=None)
-    input_cache_write = _Price(load_default=None)
-
-
-class _ArchitectureSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    modality = fields.String(allow_none=True, load_default=None)
-    input_modalities = fields.List(fields.String(), allow_none=True, load_default=None)
-    output_modalities = fields.List(fields.String(), allow_none=True, load_default=None)
-
-
-class _TopProviderSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    context_length = fields.Integer(allow_none=True, load_default=None, strict=True)
-    max_completion_tokens = fields.Integer(allow_none=True, load_default=None, strict=True)
-
-
-class _ModelSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    id = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    name = fields.String(allow_none=True, load_default=None)
-    context_length = fields.Integer(allow_none=True, load_default=None, strict=True)
-    architecture = fields.Nested(_ArchitectureSchema, required=True)
-    pricing = fields.Nested(_PricingSchema, required=True)
-    top_provider = fields.Nested(_TopProviderSchema, allow_none=True, load_default=None)
-    supported_parameters = fields.List(fields.String(), allow_none=True, load_default=None)
-
-
-_MODELS = _ModelSchema(many=True)
+def _validated_id(item: dict, problems: _Problems) -> str | None:
+    if "id" not in item:
+        problems.add("id", MISSING)
+        return None
+    value = item["id"]
+    if value is None:
+        problems.add("id", NULL)
+    elif not isinstance(value, str):
+        problems.add("id", NOT_TEXT)
+    elif not 1 <= len(value) <= MAX_ID_LENGTH:
+        problems.add("id", f"Length must be between 1 and {MAX_ID_LENGTH}.")
+    else:
+        return value
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,39 +198,52 @@ class OpenRouterModel:
         return self.prompt is None or self.completion is None
 
 
-def _output_modalities(architecture: dict) -> tuple[str, ...]:
-    # Older payloads may carry only "modality" ("text+image->text").
-    if architecture["output_modalities"] is not None:
-        return tuple(architecture["output_modalities"])
-    modality = architecture["modality"] or ""
-    return tuple(part for part in modality.partition("->")[2].split("+") if part)
+def _modalities(listed: tuple[str, ...] | None, modality: str | None, side: int) -> tuple[str, ...]:
+    # Older payloads may carry only "modality" ("text+image->text"): side 0 is the input's.
+    if listed is not None:
+        return listed
+    parts = (modality or "").partition("->")[::2][side]
+    return tuple(part for part in parts.split("+") if part)
 
 
-def _input_modalities(architecture: dict) -> tuple[str, ...]:
-    if architecture["input_modalities"] is not None:
-        return tuple(architecture["input_modalities"])
-    modality = architecture["modality"] or ""
-    return tuple(part for part in modality.partition("->")[0].split("+") if part)
-
-
-def _entry(item: dict) -> OpenRouterModel:
-    top = item["top_provider"] or {}
-    pricing = item["pricing"]
+def _entry(item: object) -> OpenRouterModel | _Problems:
+    """One feed entry, validated: the entry, or its problems by field."""
+    if not isinstance(item, dict):
+        return _Problems(_schema=[NOT_OBJECT])
+    problems = _Problems()
+    model_id = _validated_id(item, problems)
+    name = _text(item.get("name"), "name", problems)
+    context_length = _integer(item.get("context_length"), "context_length", problems)
+    architecture = _object(item, "architecture", problems, required=True)
+    nested = _Problems()
+    modality = _text(architecture.get("modality"), "modality", nested)
+    inputs = _texts(architecture.get("input_modalities"), "input_modalities", nested)
+    outputs = _texts(architecture.get("output_modalities"), "output_modalities", nested)
+    if nested:
+        problems["architecture"] = nested
+    prices = _prices(_object(item, "pricing", problems, required=True), problems)
+    top = _object(item, "top_provider", problems, required=False) or {}
+    nested = _Problems()
+    top_context = _integer(top.get("context_length"), "context_length", nested)
+    max_completion = _integer(top.get("max_completion_tokens"), "max_completion_tokens", nested)
+    if nested:
+        problems["top_provider"] = nested
+    parameters = _texts(item.get("supported_parameters"), "supported_parameters", problems)
+    if problems:
+        return problems
     return OpenRouterModel(
-        id=item["id"],
-        name=item["name"] or item["id"],
-        context_length=(
-            item["context_length"] if item["context_length"] is not None else top.get("context_length")
-        ),
-        max_completion_tokens=top.get("max_completion_tokens"),
-        modality=item["architecture"]["modality"],
-        input_modalities=_input_modalities(item["architecture"]),
-        output_modalities=_output_modalities(item["architecture"]),
-        prompt=pricing["prompt"],
-        completion=pricing["completion"],
-        cache_read=pricing["input_cache_read"],
-        cache_write=pricing["input_cache_write"],
-        supported_parameters=tuple(item["supported_parameters"] or ()),
+        id=model_id,
+        name=name or model_id,
+        context_length=context_length if context_length is not None else top_context,
+        max_completion_tokens=max_completion,
+        modality=modality,
+        input_modalities=_modalities(inputs, modality, 0),
+        output_modalities=_modalities(outputs, modality, 1),
+        prompt=prices[0],
+        completion=prices[1],
+        cache_read=prices[2],
+        cache_write=prices[3],
+        supported_parameters=parameters or (),
     )
 
 
@@ -199,17 +272,21 @@ def parse_models_payload(payload: object) -> list[OpenRouterModel]:
             document = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
             raise UpstreamError(f"OpenRouter models payload is not JSON: {exc}", permanent=True) from None
-    items = _entries_list(document)
-    try:
-        loaded = _MODELS.load(items)
-    except ValidationError as exc:
-        errors = exc.messages if isinstance(exc.messages, dict) else {"payload": exc.messages}
+    entries = []
+    errors = {}
+    for index, item in enumerate(_entries_list(document)):
+        entry = _entry(item)
+        if isinstance(entry, _Problems):
+            errors[index] = dict(entry)
+        elif not errors:
+            entries.append(entry)
+    if errors:
         raise UpstreamError(
             f"OpenRouter models payload has malformed entries: {_summarize(errors)}",
             permanent=True,
             errors={str(key): value for key, value in errors.items()},
-        ) from None
-    return [_entry(item) for item in loaded]
+        )
+    return entries
 
 
 def fetch_models_payload(client: UpstreamClient, url: str) -> object:
