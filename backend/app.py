@@ -14,6 +14,7 @@ from backend.api.converters import DatabaseIdConverter
 from backend.api.extensions import Api
 from backend.api.facades.access import blp as access_blp
 from backend.api.facades.routes import blp as facades_blp
+from backend.api.fast_reads import install_fast_reads
 from backend.api.gateway.routes import blp as gateway_blp
 from backend.api.json import ExactJSONProvider
 from backend.api.model_history.routes import blp as model_history_blp
@@ -73,6 +74,7 @@ def create_app(config: Config | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.register_blueprint(console)
     app.register_blueprint(gateway_blp)  # OpenAI-shaped, outside the documented API
+    install_fast_reads(app)  # the polled catalog URLs, answered in front of Flask
     app.cli.add_command(rotate_kek_command)
     app.cli.add_command(db_upgrade_command)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
@@ -18,6 +20,7 @@ from backend.api.models.schemas import (
 )
 from backend.catalog.rows import COMPONENT_TYPES, row_to_document
 from backend.services.catalog_reads import (
+    CatalogSnapshot,
     catalog_body,
     provider_exists,
     provider_names_body,
@@ -37,28 +40,40 @@ CATALOG_DEFAULTS = CATALOG_ARGS.load({})
 NOT_MODIFIED = {"description": "Not modified: the catalog still matches If-None-Match"}
 
 
-def _catalog(args: dict) -> Response:
+# A cached read: the reader's cache key and how to build the body from a snapshot. The views and
+# the WSGI fast path (backend/api/fast_reads.py) both answer from these.
+CachedRead = tuple[tuple, Callable[[CatalogSnapshot], object]]
+
+
+def catalog_read(args: dict) -> CachedRead:
     filters = {
         "provider": args.get("provider"),
         "component": args.get("type"),
         "query": args.get("q"),
         "include_deprecated": args["include_deprecated"],
     }
-    key = ("catalog", *sorted(filters.items()))
-    return catalog_response(key, lambda snap: catalog_body(snap, **filters))
+    return ("catalog", *sorted(filters.items())), lambda snap: catalog_body(snap, **filters)
+
+
+def rows_of_type_read(component: str, include: bool) -> CachedRead:
+    return (("by-type", component, include),
+            lambda snap: rows_body(snap, component=component, include_deprecated=include))
+
+
+def provider_names_read(include: bool) -> CachedRead:
+    return ("providers", include), lambda snap: provider_names_body(snap, include_deprecated=include)
+
+
+def _catalog(args: dict) -> Response:
+    return catalog_response(*catalog_read(args))
 
 
 def _rows_of_type(component: str, include: bool) -> Response:
-    return catalog_response(
-        ("by-type", component, include),
-        lambda snap: rows_body(snap, component=component, include_deprecated=include),
-    )
+    return catalog_response(*rows_of_type_read(component, include))
 
 
 def _provider_names(include: bool) -> Response:
-    return catalog_response(
-        ("providers", include), lambda snap: provider_names_body(snap, include_deprecated=include)
-    )
+    return catalog_response(*provider_names_read(include))
 
 
 @blp.before_request

@@ -108,6 +108,20 @@ def install_request_metrics(app: Flask) -> None:
         started = g.pop("metrics_started", None)
         if started is not None:
             route = request.url_rule.rule if request.url_rule else "<unmatched>"
-            REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-            LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
+            observe_request(request.method, route, response.status_code, time.perf_counter() - started)
         return response
+
+
+# (method, route, status) -> the counter's and the histogram's labelled children: ``labels()``
+# validates and locks on every call, and the set of routes is small and fixed.
+_CHILDREN: dict[tuple[str, str, int], tuple] = {}
+
+
+def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    """Count one answered request and its latency (also called by the WSGI fast path)."""
+    children = _CHILDREN.get((method, route, status))
+    if children is None:
+        children = (REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route))
+        _CHILDREN[(method, route, status)] = children
+    children[0].inc()
+    children[1].observe(seconds)
