@@ -34,7 +34,7 @@ def test_the_first_key_is_primary_unless_one_is_marked():
     (f"a:{encode_key(b'short')}", "must be 32 bytes"),
     (f"a:{encode_key(OLD_KEY)},a:{encode_key(NEW_KEY)}", "appears twice"),
     (f"*a:{encode_key(OLD_KEY)},*b:{encode_key(NEW_KEY)}", "only one key id may be marked"),
-])
+], ids=["no-key", "bad-base64", "short-key", "duplicate-id", "two-primaries"])
 def test_a_malformed_keyring_is_a_one_line_config_error(text, message):
     with pytest.raises(ConfigError, match=message) as caught:
         parse_keyring(text)
