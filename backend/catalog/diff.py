@@ -7,8 +7,8 @@ offered and become deprecated, and how many are unchanged. The apply phase write
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Set
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from backend.catalog.rows import CatalogRow, RowKey
@@ -126,3 +126,62 @@ def diff_catalog(
         scope_active=scope_active,
         duplicates=tuple(duplicates),
     )
+
+
+# The document fields ``row_from_document`` reads prices from.
+DOCUMENT_PRICES = ("input_per_1m", "output_per_1m", "cache_read_per_1m", "cache_write_per_1m")
+
+
+def _same_document(document: dict, before: dict | None) -> bool:
+    # Equal documents are equal rows; but JSON's true equals 1, and a boolean price is malformed.
+    return before == document and not any(
+        type(document[name]) is bool for name in DOCUMENT_PRICES)
+
+
+def diff_documents(
+    candidate: Iterable[object],
+    stored: Mapping[RowKey, dict],
+    *,
+    inexact: Set[RowKey],
+    base_version: str | None,
+    today: date,
+    parse: Callable[[object], CatalogRow],
+    load_rows: Callable[[list[RowKey]], Mapping[RowKey, CatalogRow]],
+) -> CatalogDiff:
+    """``diff_catalog`` of a whole catalog (every stored row in scope) on decoded documents.
+
+    ``candidate`` are a catalog file's row documents; ``stored`` every stored row's document
+    decoded the same way, and ``inexact`` the keys whose document would not read back as exactly
+    the stored row (``snapshot_documents``); ``parse`` turns a document into a row and
+    ``load_rows`` loads stored rows by key. A candidate document equal to an exact stored one is
+    the same row, so it is counted unchanged without being parsed; only the others, and the
+    stored rows they or a deprecation touch, become rows. The result is ``diff_catalog``'s.
+    """
+    changed: list[CatalogRow] = []
+    duplicates: list[RowKey] = []
+    offered: set[RowKey] = set()
+    unchanged = 0
+    for document in candidate:
+        # Parsed in file order, duplicates too, so a malformed row fails as it always has.
+        if not isinstance(document, dict) or "provider" not in document or "model" not in document:
+            parse(document)  # raises: such a row is malformed
+        key = (document["provider"], document["model"])
+        same = key not in inexact and _same_document(document, stored.get(key))
+        if key in offered:
+            duplicates.append(key)
+            if not same:
+                parse(document)
+            continue
+        offered.add(key)
+        if same:
+            unchanged += 1
+        else:
+            changed.append(parse(document))
+    touched = [row.key for row in changed if row.key in stored]
+    touched += [key for key in stored if key not in offered]
+    before = dict(load_rows([key for key in touched if key in inexact]))
+    before.update((key, parse(stored[key])) for key in touched if key not in inexact)
+    diff = diff_catalog(changed, before, base_version=base_version, today=today)
+    scope_active = sum(1 for document in stored.values() if document["deprecated_on"] is None)
+    return replace(diff, unchanged=diff.unchanged + unchanged, scope_active=scope_active,
+                   duplicates=tuple(duplicates))

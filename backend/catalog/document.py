@@ -57,8 +57,18 @@ def render_catalog_file(version: str, source: str, generated_at: datetime, rows)
     return encode_json(catalog_document(version, source, generated_at, rows), indent=True)
 
 
-def parse_catalog_file(data: bytes) -> CatalogFile:
-    """Parse and validate a catalog document; anything malformed is ``Invalid``, whole."""
+@dataclass(frozen=True)
+class CatalogDocuments:
+    """A catalog document whose rows are still their decoded JSON (``row_from_document`` input)."""
+
+    version: str
+    source: str
+    generated_at: datetime
+    models: list
+
+
+def read_catalog_documents(data: bytes) -> CatalogDocuments:
+    """Decode a catalog document and validate its header; its rows are parsed by the caller."""
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -71,7 +81,25 @@ def parse_catalog_file(data: bytes) -> CatalogFile:
     version_key(version)
     try:
         generated_at = datetime.fromisoformat(str(document.get("generated_at", "")).rstrip("Z"))
-        rows = tuple(row_from_document(doc) for doc in document["models"])
+    except (TypeError, ValueError) as exc:
+        raise malformed(exc) from None
+    return CatalogDocuments(version, str(document.get("source", "")), generated_at, document["models"])
+
+
+def malformed(exc: Exception) -> Invalid:
+    return Invalid(f"catalog file has a malformed row or date: {exc!r}")
+
+
+def parse_row(document: object) -> CatalogRow:
+    """One row of a catalog document; anything malformed is ``Invalid``."""
+    try:
+        return row_from_document(document)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise Invalid(f"catalog file has a malformed row or date: {exc!r}") from None
-    return CatalogFile(version, str(document.get("source", "")), generated_at, rows)
+        raise malformed(exc) from None
+
+
+def parse_catalog_file(data: bytes) -> CatalogFile:
+    """Parse and validate a catalog document; anything malformed is ``Invalid``, whole."""
+    catalog = read_catalog_documents(data)
+    rows = tuple(parse_row(doc) for doc in catalog.models)
+    return CatalogFile(catalog.version, catalog.source, catalog.generated_at, rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -10,9 +11,12 @@ from backend.store.db import db, is_postgres
 from backend.store.tables import CatalogModel, CatalogVersion, Provider
 
 _LIST_SEPARATOR = ","
+KEY_BATCH = 500
 
 
+@functools.lru_cache(maxsize=4096)
 def _split(value: str) -> tuple[str, ...]:
+    # A catalog repeats a few hundred distinct lists (components, modalities) over its rows.
     return tuple(part for part in value.split(_LIST_SEPARATOR) if part)
 
 
@@ -124,6 +128,23 @@ def load_stored_rows(provider_slugs: Iterable[str] | None = None) -> dict[RowKey
     for values in records:
         row = _row_from_tuple(values)
         rows[row.key] = row
+    return rows
+
+
+def load_rows_by_key(keys: Iterable[RowKey]) -> dict[RowKey, CatalogRow]:
+    """The stored rows with these keys (those that exist)."""
+    by_provider: dict[str, list[str]] = {}
+    for provider, model in keys:
+        by_provider.setdefault(provider, []).append(model)
+    rows = {}
+    for provider, models in by_provider.items():
+        for start in range(0, len(models), KEY_BATCH):
+            query = (CatalogModel.select(*_ROW_COLUMNS).join(Provider)
+                     .where((Provider.slug == provider)
+                            & CatalogModel.provider_model_id.in_(models[start : start + KEY_BATCH])))
+            for values in query.tuples():
+                row = _row_from_tuple(values)
+                rows[row.key] = row
     return rows
 
 

@@ -7,12 +7,18 @@ the published feed serves one, and publishing writes the current version's snaps
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import re
 import zlib
+from dataclasses import dataclass
 from datetime import datetime
+
+import orjson
 
 from backend.catalog.document import render_catalog_file
 from backend.catalog.repository import load_stored_rows
+from backend.catalog.rows import RowKey
 from backend.store.review_tables import CatalogSnapshot
 
 COMPRESSION_LEVEL = 6
@@ -54,6 +60,44 @@ def load_snapshot(version: str) -> bytes | None:
     """The canonical bytes of ``version``; None when no snapshot was kept."""
     record = CatalogSnapshot.get_or_none(CatalogSnapshot.version == version)
     return None if record is None else zlib.decompress(bytes(record.data))
+
+
+# A price that row_from_document reads (per 1M) whose text may not survive orjson's float
+# exactly: 16 or more characters, so possibly more than 15 digits (feeds do carry prices such as
+# 0.00000958083832335329 per token). Snapshots are written fixed-point, never with an exponent.
+_INEXACT_PRICE = re.compile(rb'_per_1m": -?\d[\d.]{15}')
+_EMPTY_NAME = re.compile(rb'"model_name":\s*""')
+# Where each row document starts in a rendered catalog (two-space indent, rows at depth 2).
+_ROW_START = re.compile(rb"\n    \{\n")
+
+
+@dataclass(frozen=True)
+class SnapshotDocuments:
+    """A snapshot's row documents by key, and the keys whose document would not read back as
+    exactly the stored row (a price whose digits a float does not hold)."""
+
+    documents: dict[RowKey, dict]
+    inexact: frozenset[RowKey]
+
+
+def snapshot_documents(version: str) -> SnapshotDocuments | None:
+    """``version``'s snapshot rows as served documents, decoded as catalog files are.
+
+    None when no snapshot was kept, or when some row has an empty model name (a document reads
+    it back as the model id).
+    """
+    data = load_snapshot(version)
+    if data is None or _EMPTY_NAME.search(data):
+        return None
+    models = orjson.loads(data)["models"]
+    starts = [match.start() for match in _ROW_START.finditer(data)]
+    if len(starts) != len(models):
+        return None
+    inexact = {bisect.bisect_right(starts, match.start()) - 1
+               for match in _INEXACT_PRICE.finditer(data)}
+    documents = {(doc["provider"], doc["model"]): doc for doc in models}
+    return SnapshotDocuments(documents, frozenset(
+        (models[index]["provider"], models[index]["model"]) for index in inexact))
 
 
 def snapshot_versions() -> set[str]:

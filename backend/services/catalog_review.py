@@ -16,12 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from backend.catalog.apply import apply_diff, change_text
-from backend.catalog.diff import CatalogDiff, RowChange, diff_catalog
-from backend.catalog.document import parse_catalog_file
+from backend.catalog.diff import CatalogDiff, RowChange, diff_catalog, diff_documents
+from backend.catalog.document import parse_catalog_file, parse_row, read_catalog_documents
 from backend.catalog.publish import publish_catalog
-from backend.catalog.repository import current_version, current_version_string, load_stored_rows
+from backend.catalog.repository import (
+    current_version,
+    current_version_string,
+    load_rows_by_key,
+    load_stored_rows,
+)
 from backend.catalog.rows import PER_1M, PRICE_FIELDS, CatalogRow
-from backend.catalog.snapshots import load_snapshot, snapshot_versions
+from backend.catalog.snapshots import load_snapshot, snapshot_documents, snapshot_versions
 from backend.catalog.versions import is_newer
 from backend.config import Config
 from backend.errors import Conflict, Invalid, NotFound
@@ -49,7 +54,7 @@ class Candidate:
     version: str
     catalog_source: str
     generated_at: datetime
-    rows: tuple[CatalogRow, ...]
+    documents: list
     sha256: str
     revert_to: str | None = None
 
@@ -72,8 +77,8 @@ class ApplyResult:
 # --- candidates --------------------------------------------------------------------------------
 
 def _candidate(source: str, data: bytes, revert_to: str | None = None) -> Candidate:
-    catalog = parse_catalog_file(data)
-    return Candidate(source, catalog.version, catalog.source, catalog.generated_at, catalog.rows,
+    catalog = read_catalog_documents(data)
+    return Candidate(source, catalog.version, catalog.source, catalog.generated_at, catalog.models,
                      hashlib.sha256(data).hexdigest(), revert_to)
 
 
@@ -103,9 +108,17 @@ def load_candidate(config: Config, source: str, revert_to: str | None = None) ->
 
 
 def _diff(candidate: Candidate, base: str | None) -> CatalogDiff:
-    # The base is read before the rows: if a write lands in between, the apply sees a moved base.
-    return diff_catalog(candidate.rows, load_stored_rows(), base_version=base,
-                        today=utcnow().date(), in_scope=lambda row: True)
+    # The stored side is the base version's snapshot (exactly its rows, as documents), so the
+    # candidate's rows are parsed only where they differ. Without a usable snapshot the rows are
+    # loaded, read after the base: if a write lands in between, the apply sees a moved base.
+    stored = snapshot_documents(base) if base is not None else None
+    if stored is not None:
+        return diff_documents(candidate.documents, stored.documents, inexact=stored.inexact,
+                              base_version=base, today=utcnow().date(), parse=parse_row,
+                              load_rows=load_rows_by_key)
+    rows = [parse_row(document) for document in candidate.documents]
+    return diff_catalog(rows, load_stored_rows(), base_version=base, today=utcnow().date(),
+                        in_scope=lambda row: True)
 
 
 # --- preview and apply -------------------------------------------------------------------------
@@ -161,8 +174,8 @@ def apply_preview(config: Config, record: CatalogPreview, *, trigger: str = "api
     publish_catalog(catalog_paths(config))
     publish_prerendered(config)
     finish_run(run, "success", diff=diff, version=applied.version,
-               details=_run_details(config, record), models_fetched=len(candidate.rows),
-               models_transformed=len(candidate.rows))
+               details=_run_details(config, record), models_fetched=len(candidate.documents),
+               models_transformed=len(candidate.documents))
     return ApplyResult(applied.version, applied.rows_changed, applied.counts, applied=True)
 
 

@@ -72,6 +72,8 @@ def _texts(value: object, name: str, problems: _Problems) -> tuple[str, ...] | N
     if not isinstance(value, list | tuple):
         problems.add(name, NOT_LIST)
         return None
+    if {str}.issuperset(map(type, value)):
+        return tuple(value)
     bad = {index: [NULL if part is None else NOT_TEXT]
            for index, part in enumerate(value) if not isinstance(part, str)}
     if bad:
