@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast test-browser test-slow lint audit clean bench
+.PHONY: install run test test-slow lint audit clean bench
 
 install: $(STAMP)
 
@@ -18,13 +18,16 @@ $(STAMP): pyproject.toml frontend/package-lock.json
 run: install
 	$(PY) -m backend
 
+# Two pytest workers: most tests wait on a browser, a subprocess or a socket, not the CPU.
+PYTEST_WORKERS ?= 2
+
 test: install
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow" -n $(PYTEST_WORKERS)
 	node --test frontend/tests/
 
 # The long runs (the long fuzzing run, …): CI runs them once, on SQLite.
 test-slow: install
-	$(PY) -m pytest -m slow
+	$(PY) -m pytest -m slow -n $(PYTEST_WORKERS)
 
 # Benchmarks against their floors (docs/performance.md); installs Debian's wrk and nginx if missing.
 bench: install

@@ -44,7 +44,7 @@ from tests.conftest import ADMIN_KEY
 from tests.gateway_fakes import make_facade, make_provider, make_provider_model
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "25"))
-SLOW_EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_SLOW_EXAMPLES", "100"))
+SLOW_EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_SLOW_EXAMPLES", "50"))
 # schemathesis' WSGI transport does not undo Content-Encoding, and catalog reads are served
 # pre-compressed to clients that accept gzip: ask for the identity form, as a plain client does.
 PLAIN = {"Accept-Encoding": "identity"}
