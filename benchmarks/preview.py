@@ -2,9 +2,10 @@
 
 The catalog is applied at start-up from a bundled file of N synthetic rows; the candidate is
 another bundled file of the same rows with 1% of prices changed, 0.5% removed and 0.5% new.
-Timed, in process, on PostgreSQL: ``preview_catalog`` (read and parse the candidate, load the
-stored catalog, diff, record the preview) and ``present_preview`` (what the admin API returns),
-with the parts broken down. Usage: ``python -m benchmarks.preview [--rows 100000]``.
+Timed, in process, on PostgreSQL: ``preview_catalog`` (decode the candidate, read the base
+version's snapshot documents, diff them, parsing only differing rows, record the preview) and
+``present_preview`` (what the admin API returns), with the parts broken down.
+Usage: ``python -m benchmarks.preview [--rows 100000]``.
 """
 
 from __future__ import annotations
@@ -71,9 +72,10 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     })
     from backend.app import create_app
-    from backend.catalog.diff import diff_catalog
-    from backend.catalog.document import parse_catalog_file, render_catalog_file
-    from backend.catalog.repository import current_version_string, load_stored_rows
+    from backend.catalog.diff import diff_documents
+    from backend.catalog.document import parse_row, read_catalog_documents, render_catalog_file
+    from backend.catalog.repository import current_version_string, load_rows_by_key
+    from backend.catalog.snapshots import snapshot_documents
     from backend.config import Config
     from backend.services.catalog_review import present_preview, preview_catalog
     from backend.store.db import db
@@ -88,26 +90,31 @@ def main() -> None:
     bundled.write_bytes(render_catalog_file("2026.11.02", "bench", datetime(2026, 11, 2), changed))
     with db.connection_context():
         data = bundled.read_bytes()
-        candidate, parse_seconds = timed(lambda: parse_catalog_file(data))
-        stored, load_seconds = timed(load_stored_rows)
-        _, diff_seconds = timed(lambda: diff_catalog(
-            candidate.rows, stored, base_version=current_version_string(),
-            today=datetime(2026, 11, 2).date(), in_scope=lambda row: True))
+        base = current_version_string()
+        candidate, parse_seconds = timed(lambda: read_catalog_documents(data))
+        stored, load_seconds = timed(lambda: snapshot_documents(base))
+        _, diff_seconds = timed(lambda: diff_documents(
+            candidate.models, stored.documents, inexact=stored.inexact, base_version=base,
+            today=datetime(2026, 11, 2).date(), parse=parse_row, load_rows=load_rows_by_key))
         preview, preview_seconds = timed(lambda: preview_catalog(config, "bundled"))
         _, present_seconds = timed(lambda: present_preview(preview))
     drop_database(DATABASE)
     figures = {
-        "rows": args.rows, "candidate_rows": len(candidate.rows), "counts": preview.diff.counts(),
+        "rows": args.rows, "candidate_rows": len(candidate.models),
+        "inexact_stored_rows": len(stored.inexact), "counts": preview.diff.counts(),
         "preview_seconds": round(preview_seconds, 3), "present_seconds": round(present_seconds, 3),
         "total_seconds": round(preview_seconds + present_seconds, 3),
-        "parts": {"parse_candidate": round(parse_seconds, 3), "load_stored": round(load_seconds, 3),
+        "parts": {"decode_candidate": round(parse_seconds, 3),
+                  "snapshot_documents": round(load_seconds, 3),
                   "diff": round(diff_seconds, 3)},
         "initial_apply_seconds": round(apply_seconds, 1),
     }
-    print_table(f"preview: {len(candidate.rows):,}-row candidate against a {args.rows:,}-row catalog "
+    print_table(f"preview: {len(candidate.models):,}-row candidate against a {args.rows:,}-row catalog "
                 f"({figures['counts']})", ["step", "seconds"],
-                [["parse candidate file", parse_seconds], ["load stored catalog", load_seconds],
-                 ["diff", diff_seconds], ["preview_catalog (all of the above + record)", preview_seconds],
+                [["decode candidate file", parse_seconds],
+                 ["stored side: base version's snapshot documents", load_seconds],
+                 ["diff (only differing documents parsed)", diff_seconds],
+                 ["preview_catalog (all of the above + record)", preview_seconds],
                  ["present_preview (API body)", present_seconds],
                  ["total (POST /admin/catalog/preview)", preview_seconds + present_seconds]])
     write_report("preview", {"benchmark": "preview", "machine": machine_conditions(), **figures})

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from backend.catalog.apply import apply_diff, change_text
+from backend.catalog.bulk import building_objects
 from backend.catalog.diff import CatalogDiff, RowChange, diff_catalog, diff_documents
 from backend.catalog.document import parse_catalog_file, parse_row, read_catalog_documents
 from backend.catalog.publish import publish_catalog
@@ -125,9 +126,10 @@ def _diff(candidate: Candidate, base: str | None) -> CatalogDiff:
 
 def preview_catalog(config: Config, source: str, revert_to: str | None = None) -> Preview:
     """The diff a candidate would apply; stores only the preview record, never a catalog row."""
-    candidate = load_candidate(config, source, revert_to)
-    base = current_version_string()
-    diff = _diff(candidate, base)
+    with building_objects():
+        candidate = load_candidate(config, source, revert_to)
+        base = current_version_string()
+        diff = _diff(candidate, base)
     record = CatalogPreview.create(
         id=str(uuid.uuid4()), source=source, candidate_version=candidate.version,
         candidate_sha256=candidate.sha256, base_version=base, revert_to=revert_to,
@@ -159,10 +161,12 @@ def apply_preview(config: Config, record: CatalogPreview, *, trigger: str = "api
     if base != record.base_version:
         raise Conflict(f"the catalog changed since this preview (previewed against "
                        f"{record.base_version or 'an empty catalog'}, now {base}); preview again")
-    candidate = load_candidate(config, record.source, record.revert_to)
-    if candidate.sha256 != record.candidate_sha256:
-        raise Conflict(f"the {record.source} candidate changed since this preview; preview again")
-    diff = _diff(candidate, record.base_version)
+    with building_objects():
+        candidate = load_candidate(config, record.source, record.revert_to)
+        if candidate.sha256 != record.candidate_sha256:
+            raise Conflict(f"the {record.source} candidate changed since this preview; "
+                           "preview again")
+        diff = _diff(candidate, record.base_version)
     if diff.is_empty:
         return ApplyResult(base, 0, diff.counts(), applied=False)
     run = start_run("revert" if record.revert_to else "apply", trigger)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from backend.catalog.apply import AppliedVersion, apply_diff
+from backend.catalog.bulk import building_objects
 from backend.catalog.diff import CatalogDiff, Deprecate, default_deprecate, diff_catalog
 from backend.catalog.files import CatalogPaths
 from backend.catalog.guard import PASS, GuardVerdict, guard_diff
@@ -74,38 +75,40 @@ def write_catalog(
     the candidate speaks for (absent ones are deprecated). With ``fetched`` given, the guard holds
     back an empty fetch or a mass deprecation unless ``force``.
     """
-    rows = list(candidate)
-    provider_set = None if providers is None else sorted(set(providers))
-    for attempt in range(CONFLICT_RETRIES):
-        # The last attempt diffs under the catalog write lock, so nothing can move its base: a
-        # writer that keeps losing the race to others still lands instead of answering 409.
-        locked = attempt == CONFLICT_RETRIES - 1
-        with write_transaction() if locked else contextlib.nullcontext():
-            base = current_version_string()
-            stored = load_stored_rows(provider_set)
-            diff = diff_catalog(
-                rows, stored, base_version=base, today=today or utcnow().date(),
-                in_scope=in_scope, deprecate=deprecate,
-            )
-            verdict = PASS
-            if fetched is not None:
-                verdict = guard_diff(
-                    diff, fetched=fetched, max_deprecate_ratio=config.sync_max_deprecate_ratio
+    # Diffing, applying and rendering a large catalog builds many objects at once.
+    with building_objects():
+        rows = list(candidate)
+        provider_set = None if providers is None else sorted(set(providers))
+        for attempt in range(CONFLICT_RETRIES):
+            # The last attempt diffs under the catalog write lock, so nothing can move its base: a
+            # writer that keeps losing the race to others still lands instead of answering 409.
+            locked = attempt == CONFLICT_RETRIES - 1
+            with write_transaction() if locked else contextlib.nullcontext():
+                base = current_version_string()
+                stored = load_stored_rows(provider_set)
+                diff = diff_catalog(
+                    rows, stored, base_version=base, today=today or utcnow().date(),
+                    in_scope=in_scope, deprecate=deprecate,
                 )
-            if dry_run or diff.is_empty or (verdict.held and not force):
-                return WriteOutcome(diff, verdict, None, dry_run=dry_run)
-            try:
-                applied = apply_diff(
-                    diff, source=source, trigger=trigger, today=today, version=version,
-                    created_at=created_at,
-                )
-            except Conflict:
-                if version is not None:
-                    raise
-                log.info("catalog changed while diffing; recomputing")
-                continue
-        # Published after the commit, so the files never run ahead of the database.
-        publish_catalog(catalog_paths(config))
-        publish_prerendered(config)
-        return WriteOutcome(diff, verdict, applied)
-    raise Conflict("the catalog kept changing during this write; try again")
+                verdict = PASS
+                if fetched is not None:
+                    verdict = guard_diff(
+                        diff, fetched=fetched, max_deprecate_ratio=config.sync_max_deprecate_ratio
+                    )
+                if dry_run or diff.is_empty or (verdict.held and not force):
+                    return WriteOutcome(diff, verdict, None, dry_run=dry_run)
+                try:
+                    applied = apply_diff(
+                        diff, source=source, trigger=trigger, today=today, version=version,
+                        created_at=created_at,
+                    )
+                except Conflict:
+                    if version is not None:
+                        raise
+                    log.info("catalog changed while diffing; recomputing")
+                    continue
+            # Published after the commit, so the files never run ahead of the database.
+            publish_catalog(catalog_paths(config))
+            publish_prerendered(config)
+            return WriteOutcome(diff, verdict, applied)
+        raise Conflict("the catalog kept changing during this write; try again")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from peewee import fn
 
 from backend.catalog.apply import change_text
+from backend.catalog.bulk import building_objects
 from backend.catalog.diff import CatalogDiff
 from backend.catalog.document import encode_json
 from backend.catalog.repository import current_version, load_stored_rows
@@ -229,7 +230,8 @@ def transform_pages(provider: Provider, adapter: ProviderAdapter, pages: Iterabl
     """The adapter's pure transform, with rows carrying the provider's own base URL."""
     context = TransformContext(provider.slug, provider.base_url or fallback_base_url,
                                f"sync:{provider.slug}")
-    return adapter.transform(pages, context)
+    with building_objects():
+        return adapter.transform(pages, context)
 
 
 def sync_from_payloads(config: Config, slug: str, pages: Iterable[object], *, trigger: str,

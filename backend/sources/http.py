@@ -25,6 +25,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from backend.catalog.bulk import building_objects
 from backend.config import Config
 from backend.errors import UpstreamError
 
@@ -140,7 +141,8 @@ def decode_json(body: bytes, url: str) -> object:
         raise ValueError(f"{name} is not valid JSON")
 
     try:
-        return json.loads(body, parse_float=Decimal, parse_constant=reject_constant)
+        with building_objects():
+            return json.loads(body, parse_float=Decimal, parse_constant=reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise UpstreamError(f"{safe_url(url)} returned malformed JSON: {exc}", permanent=True) from None
     except RecursionError:
