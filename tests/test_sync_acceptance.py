@@ -15,6 +15,7 @@ import pytest
 from backend.services.sync import SyncRequest, sync_provider
 from backend.store.db import is_postgres
 from backend.store.tables import CatalogModel, CatalogVersion, ModelChange, Provider, SyncRun
+from tests import seed_004
 from tests.conftest import fixture_bytes
 from tests.sync_upstream import Reply, running_upstream
 
@@ -269,39 +270,6 @@ def test_a_disabled_provider_is_not_synced(config, upstream, store):
     assert upstream.seen(CEREBRAS) == []
 
 
-SEED_004_QUERIES = [
-    """SELECT
-    p.slug as provider,
-    m.model_name,
-    m.provider_model_id as api_name,
-    m.context_length,
-    ROUND(m.pricing_prompt::numeric * 1000000, 2) as price_per_1m_input_tokens,
-    ROUND(m.pricing_completion::numeric * 1000000, 2) as price_per_1m_output_tokens
-FROM models m
-JOIN providers p ON m.provider_id = p.id
-WHERE p.slug = 'openrouter'
-  AND m.is_active = true
-ORDER BY m.model_name
-LIMIT 10;""",
-    """SELECT model_name, provider_model_id as api_name
-FROM models
-WHERE model_name ILIKE '%gpt-4%'
-  AND is_active = true;""",
-    """SELECT model_name, provider_model_id as api_name
-FROM models
-WHERE supports_vision = true
-  AND is_active = true;""",
-    """SELECT
-    p.name as provider,
-    COUNT(m.id) as total_models,
-    COUNT(CASE WHEN m.is_active THEN 1 END) as active_models
-FROM providers p
-LEFT JOIN models m ON p.id = m.provider_id
-GROUP BY p.id, p.name
-ORDER BY total_models DESC;""",
-]
-
-
 def test_seed_004s_queries_return_the_synced_openrouter_rows(config, upstream, store):
     if not is_postgres():
         pytest.skip("seed 004's queries are PostgreSQL SQL (ILIKE, ::numeric)")
@@ -314,7 +282,7 @@ def test_seed_004s_queries_return_the_synced_openrouter_rows(config, upstream, s
             cursor.execute(sql)
             return cursor.fetchall()
 
-    listing, gpt4, vision, stats = (run_verbatim(sql) for sql in SEED_004_QUERIES)
+    listing, gpt4, vision, stats = (run_verbatim(sql) for sql in seed_004.QUERIES)
 
     assert len(listing) == 10 and {row[0] for row in listing} == {"openrouter"}
     assert all(isinstance(row[4], Decimal) or row[4] is None for row in listing)
