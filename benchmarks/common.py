@@ -7,9 +7,11 @@ both figures together and the ratio stays meaningful.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -124,6 +126,25 @@ def ensure_tools(*names: str) -> None:
         print(f"installing {' '.join(missing)} from Debian's packages…", flush=True)
         subprocess.run(["/usr/bin/apt-get", "update", "-qq"], check=True)
         subprocess.run(["/usr/bin/apt-get", "install", "-y", "-qq", *missing], check=True)  # noqa: S603
+
+
+def production_environment(database_url: str, work: Path, *, bundled: Path,
+                           **extra: str) -> dict[str, str]:
+    """The service's environment for a benchmark: production mode, throwaway secrets and files
+    under ``work``, the scheduler off, quiet logs; ``extra`` adds or overrides variables."""
+    return {
+        "APP_ENV": "production",
+        "DATABASE_URL": database_url,
+        "ADMIN_API_KEY": secrets.token_hex(16),
+        "CATALOG_KEK": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "CATALOG_PATH": str(work / "data" / "models.json"),
+        "CATALOG_MIRROR_PATH": str(work / "public" / "models.json"),
+        "BUNDLED_CATALOG_PATH": str(bundled),
+        "VAR_DIR": str(work / "var"),
+        "LOG_LEVEL": "WARNING",
+        "SCHEDULER_ENABLED": "false",
+        **extra,
+    }
 
 
 def free_port() -> int:

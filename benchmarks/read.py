@@ -15,11 +15,9 @@ round. Figures are medians over rounds. Usage: ``python -m benchmarks.read [--ro
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import gzip
 import os
-import secrets
 import shutil
 import urllib.request
 from pathlib import Path
@@ -38,6 +36,7 @@ from benchmarks.common import (
     gunicorn_command,
     machine_conditions,
     print_table,
+    production_environment,
     run_wrk,
     running,
     synthetic_rows,
@@ -89,21 +88,11 @@ http {{
 
 
 def app_environment(database_url: str) -> dict[str, str]:
-    return {
-        "APP_ENV": "production",
-        "DATABASE_URL": database_url,
-        "ADMIN_API_KEY": secrets.token_hex(16),
-        "CATALOG_KEK": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "CATALOG_PATH": str(WORK / "data" / "models.json"),
-        "CATALOG_MIRROR_PATH": str(WORK / "public" / "models.json"),
-        "BUNDLED_CATALOG_PATH": str(WORK / "bundled.json"),
-        "PRERENDER_DIR": str(WORK / "prerender"),
-        "VAR_DIR": str(WORK / "var"),
-        "LOG_LEVEL": "WARNING",
-        "SCHEDULER_ENABLED": "false",
+    return production_environment(
+        database_url, WORK, bundled=WORK / "bundled.json", PRERENDER_DIR=str(WORK / "prerender"),
         # As the production image sets it: request metrics aggregated across workers.
-        "PROMETHEUS_MULTIPROC_DIR": str(WORK / "prometheus"),
-    }
+        PROMETHEUS_MULTIPROC_DIR=str(WORK / "prometheus"),
+    )
 
 
 def load_catalog(env: dict[str, str], rows: int) -> None:

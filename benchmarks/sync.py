@@ -13,11 +13,9 @@ Usage: ``python -m benchmarks.sync [--sizes 1000,10000,100000]``.
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -34,6 +32,7 @@ from benchmarks.common import (
     fresh_database,
     machine_conditions,
     print_table,
+    production_environment,
     synthetic_feed,
     write_report,
 )
@@ -97,20 +96,12 @@ def row_versions(database_url: str) -> dict[int, str]:
 
 
 def app_environment(database_url: str, feed: FeedServer) -> dict[str, str]:
-    return {
-        "APP_ENV": "production",
-        "DATABASE_URL": database_url,
-        "ADMIN_API_KEY": secrets.token_hex(16),
-        "CATALOG_KEK": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "CATALOG_PATH": str(WORK / "data" / "models.json"),
-        "CATALOG_MIRROR_PATH": str(WORK / "public" / "models.json"),
-        "BUNDLED_CATALOG_PATH": str(WORK / "no-bundled-catalog.json"),
-        "VAR_DIR": str(WORK / "var"),
-        "LOG_LEVEL": "WARNING",
-        "OPENROUTER_BASE_URL": feed.base_url,
+    return production_environment(
+        database_url, WORK, bundled=WORK / "no-bundled-catalog.json",
+        OPENROUTER_BASE_URL=feed.base_url,
         # 100k OpenRouter entries are ~150 MB, over the default 64 MiB cap on an upstream body.
-        "HTTP_MAX_RESPONSE_BYTES": str(512 * 1024 * 1024),
-    }
+        HTTP_MAX_RESPONSE_BYTES=str(512 * 1024 * 1024),
+    )
 
 
 def measure_size(size: int, feed: FeedServer) -> dict:
