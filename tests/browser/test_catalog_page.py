@@ -46,7 +46,7 @@ def test_each_selector_offers_only_models_of_its_type(catalog_page):
 def test_choosing_a_model_shows_its_details(catalog_page):
     catalog_page.get_by_label("Generation model").select_option(label="OpenAI: GPT-4o")
     details = catalog_page.get_by_role("complementary", name="Model details")
-    expect(details.get_by_role("heading")).to_have_text("OpenAI: GPT-4o")
+    expect(details.get_by_role("heading", level=2)).to_have_text("OpenAI: GPT-4o")
     for text in ("openai", "gpt-4o", "$2.50", "$10.00", "$0.0025", "$0.01", "128,000 tokens",
                  "16,384 tokens", "text, image → text", "streaming, vision, tools",
                  "https://api.openai.com/v1", "Active"):
