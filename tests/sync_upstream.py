@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+from tests.local_server import serving
 
 
 @dataclass(frozen=True)
@@ -89,16 +90,6 @@ def _handler(upstream: FakeUpstream):
     return Handler
 
 
-@contextlib.contextmanager
-def running_upstream() -> Iterator[FakeUpstream]:
+def running_upstream() -> contextlib.AbstractContextManager[FakeUpstream]:
     """Serve a ``FakeUpstream`` on a free local port for the duration of the block."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), None)
-    fake = FakeUpstream(server)
-    server.RequestHandlerClass = _handler(fake)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    return serving(FakeUpstream, _handler)

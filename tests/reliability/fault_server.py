@@ -12,9 +12,11 @@ import contextlib
 import gzip
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+from tests.local_server import serving
 
 MAX_SECONDS = 30.0
 Responder = Callable[[BaseHTTPRequestHandler], None]
@@ -116,18 +118,6 @@ def _handler_for(fault: FaultServer):
     return Handler
 
 
-@contextlib.contextmanager
-def running_fault_server() -> Iterator[FaultServer]:
+def running_fault_server() -> contextlib.AbstractContextManager[FaultServer]:
     """Serve a ``FaultServer`` on a free port of 127.0.0.1 for the duration of the block."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), None)
-    fault = FaultServer(server)
-    server.RequestHandlerClass = _handler_for(fault)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield fault
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    return serving(FaultServer, _handler_for)
