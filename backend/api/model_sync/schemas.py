@@ -86,7 +86,7 @@ class SyncProviderSchema(ma.Schema):
     catalog_only_reason = fields.String(allow_none=True)
 
 
-class RunSummarySchema(ma.Schema):
+class RunSummarySchema(DiffCountsSchema):
     run_id = fields.String(required=True)
     status = fields.String(required=True)
     trigger = fields.String(required=True)
@@ -95,10 +95,6 @@ class RunSummarySchema(ma.Schema):
     error = fields.String(allow_none=True)
     models_fetched = fields.Integer(required=True)
     models_transformed = fields.Integer(required=True)
-    new = fields.Integer(required=True)
-    updated = fields.Integer(required=True)
-    deprecated = fields.Integer(required=True)
-    unchanged = fields.Integer(required=True)
     version = fields.String(allow_none=True)
 
 
